@@ -1,0 +1,211 @@
+using System.Text.Json;
+
+namespace ApiSecurity.Grains.Apis;
+
+/// <summary>
+/// The typed settings of an endpoint, parsed from its <c>settings</c> JSON object. Unknown keys are
+/// kept in the stored JSON but ignored. Defaults follow SPEC §3.1 and §3.2.
+/// </summary>
+public sealed class EndpointSettings
+{
+    /// <summary>Default grant token lifetime in seconds.</summary>
+    public const int DefaultGrantTokenLifespan = 300;
+
+    /// <summary>Default access token lifetime in seconds.</summary>
+    public const int DefaultAccessTokenLifespan = 3600;
+
+    /// <summary>Default refresh token lifetime in seconds.</summary>
+    public const int DefaultRefreshTokenLifespan = 604800;
+
+    /// <summary>Default idle timeout of a cookie session in seconds.</summary>
+    public const int DefaultSessionIdleTimeout = 1800;
+
+    /// <summary>Default absolute lifetime of a cookie session in seconds.</summary>
+    public const int DefaultSessionLifetime = 86400;
+
+    /// <summary>Default lifetime of the auto-login (<c>login_save</c>) cookie in seconds.</summary>
+    public const int DefaultLoginSaveLifetime = 2592000;
+
+    private const int MaxLifespan = 10 * 366 * 86400;
+
+    /// <summary><c>grant_token_lifespan</c> (login_challenge).</summary>
+    public int GrantTokenLifespan { get; private init; } = DefaultGrantTokenLifespan;
+
+    /// <summary><c>access_token_lifespan</c> (token).</summary>
+    public int AccessTokenLifespan { get; private init; } = DefaultAccessTokenLifespan;
+
+    /// <summary><c>refresh_token_lifespan</c> (token).</summary>
+    public int RefreshTokenLifespan { get; private init; } = DefaultRefreshTokenLifespan;
+
+    /// <summary><c>use_refresh_token</c> (token).</summary>
+    public bool UseRefreshToken { get; private init; } = true;
+
+    /// <summary><c>rotate_refresh_token</c> (token).</summary>
+    public bool RotateRefreshToken { get; private init; }
+
+    /// <summary><c>document</c> (Content / Document / get): the raw JSON object text.</summary>
+    public string? DocumentJson { get; private init; }
+
+    /// <summary><c>upstream</c> (Gateway / Proxy / forward).</summary>
+    public Uri? Upstream { get; private init; }
+
+    /// <summary><c>cookie_samesite</c>: <c>Lax</c> (default), <c>Strict</c> or <c>None</c>.</summary>
+    public string CookieSameSite { get; private init; } = "Lax";
+
+    /// <summary><c>cookie_partitioned</c>: adds the <c>Partitioned</c> attribute (CHIPS).</summary>
+    public bool CookiePartitioned { get; private init; }
+
+    /// <summary><c>session_idle_timeout</c> (s).</summary>
+    public int SessionIdleTimeout { get; private init; } = DefaultSessionIdleTimeout;
+
+    /// <summary><c>session_lifetime</c> (s): absolute lifetime of a cookie session.</summary>
+    public int SessionLifetime { get; private init; } = DefaultSessionLifetime;
+
+    /// <summary><c>login_save_lifetime</c> (s): absolute lifetime of the auto-login cookie.</summary>
+    public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
+
+    /// <summary>Settings with every default.</summary>
+    public static EndpointSettings Defaults { get; } = new();
+
+    /// <summary>Parses and validates settings for <paramref name="operation"/>. Errors name the offending field.</summary>
+    public static EndpointSettings Parse(Operation operation, string? json, List<AdminError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            json = "{}";
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+            return Defaults;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+                return Defaults;
+            }
+
+            var result = new EndpointSettings
+            {
+                GrantTokenLifespan = Lifespan(root, "grant_token_lifespan", DefaultGrantTokenLifespan, errors),
+                AccessTokenLifespan = Lifespan(root, "access_token_lifespan", DefaultAccessTokenLifespan, errors),
+                RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", DefaultRefreshTokenLifespan, errors),
+                UseRefreshToken = Flag(root, "use_refresh_token", true, errors),
+                RotateRefreshToken = Flag(root, "rotate_refresh_token", false, errors),
+                CookiePartitioned = Flag(root, "cookie_partitioned", false, errors),
+                SessionIdleTimeout = Lifespan(root, "session_idle_timeout", DefaultSessionIdleTimeout, errors),
+                SessionLifetime = Lifespan(root, "session_lifetime", DefaultSessionLifetime, errors),
+                LoginSaveLifetime = Lifespan(root, "login_save_lifetime", DefaultLoginSaveLifetime, errors),
+                CookieSameSite = SameSite(root, errors),
+                DocumentJson = Document(root, operation, errors),
+                Upstream = UpstreamUri(root, operation, errors),
+            };
+            return result;
+        }
+    }
+
+    private static int Lifespan(JsonElement root, string name, int fallback, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var seconds) && seconds is > 0 and <= MaxLifespan)
+        {
+            return seconds;
+        }
+
+        errors.Add(new AdminError("invalid", $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", $"settings.{name}"));
+        return fallback;
+    }
+
+    private static bool Flag(JsonElement root, string name, bool fallback, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.Number when value.TryGetInt32(out var n) && n is 0 or 1: return n == 1;
+            default:
+                errors.Add(new AdminError("invalid", $"{name} must be true, false, 1 or 0", $"settings.{name}"));
+                return fallback;
+        }
+    }
+
+    private static string SameSite(JsonElement root, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty("cookie_samesite", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return "Lax";
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        foreach (var allowed in new[] { "Lax", "Strict", "None" })
+        {
+            if (string.Equals(text, allowed, StringComparison.OrdinalIgnoreCase))
+            {
+                return allowed;
+            }
+        }
+
+        errors.Add(new AdminError("invalid", "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
+        return "Lax";
+    }
+
+    private static string? Document(JsonElement root, Operation operation, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty("document", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return operation == Operation.DocumentGet ? "{}" : null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new AdminError("invalid", "document must be a JSON object", "settings.document"));
+            return null;
+        }
+
+        return value.GetRawText();
+    }
+
+    private static Uri? UpstreamUri(JsonElement root, Operation operation, List<AdminError> errors)
+    {
+        root.TryGetProperty("upstream", out var value);
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            if (operation == Operation.ProxyForward)
+            {
+                errors.Add(new AdminError("required", "upstream is required for Gateway / Proxy / forward", "settings.upstream"));
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && Uri.TryCreate(value.GetString(), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return uri;
+        }
+
+        errors.Add(new AdminError("invalid", "upstream must be an absolute http or https URL", "settings.upstream"));
+        return null;
+    }
+}

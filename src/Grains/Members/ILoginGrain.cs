@@ -1,0 +1,13 @@
+namespace ApiSecurity.Grains.Members;
+
+/// <summary>
+/// Checks an email and password (stateless worker). Unknown emails cost the same password-hash
+/// work as known ones, so response time does not reveal which emails exist.
+/// </summary>
+[Alias("ILoginGrain")]
+public interface ILoginGrain : IGrainWithIntegerKey
+{
+    /// <summary>Checks the credentials.</summary>
+    [Alias("CheckCredentials")]
+    Task<LoginResult> CheckCredentialsAsync(string email, string password);
+}

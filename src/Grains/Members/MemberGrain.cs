@@ -1,0 +1,145 @@
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace ApiSecurity.Grains.Members;
+
+/// <inheritdoc cref="IMemberGrain"/>
+[GrainType("member")]
+public sealed class MemberGrain(
+    [PersistentState("member", StorageNames.Store)] IPersistentState<MemberState> state,
+    IOptions<LockoutOptions> lockout,
+    TimeProvider time) : Grain, IMemberGrain
+{
+    private MemberState S => state.State;
+
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <inheritdoc/>
+    public async Task<MemberProfile> CreateAsync(string normalizedEmail, NewMember member)
+    {
+        if (S.Exists)
+        {
+            throw new InvalidOperationException($"member {this.GetPrimaryKeyLong()} already exists");
+        }
+
+        state.State = new MemberState
+        {
+            Exists = true,
+            Email = normalizedEmail,
+            PasswordHash = PasswordHashing.Hash(member.Password!),
+            Name1 = member.Name1 ?? string.Empty,
+            Name2 = member.Name2 ?? string.Empty,
+            Nickname = member.Nickname ?? string.Empty,
+            Groups = member.Groups?.Distinct(StringComparer.Ordinal).ToList() ?? [],
+            CreatedAt = Now,
+        };
+        await state.WriteStateAsync();
+        return Profile();
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ExistsAsync() => Task.FromResult(S.Exists);
+
+    /// <inheritdoc/>
+    public Task<MemberProfile?> GetProfileAsync() => Task.FromResult(S.Exists ? Profile() : null);
+
+    /// <inheritdoc/>
+    public async Task<LoginStatus> CheckPasswordAsync(string password)
+    {
+        if (!S.Exists)
+        {
+            PasswordHashing.SpendVerificationTime(password);
+            return LoginStatus.InvalidCredentials;
+        }
+
+        var now = Now;
+        if (S.LockedUntil is { } until && until > now)
+        {
+            PasswordHashing.SpendVerificationTime(password);
+            return LoginStatus.LockedOut;
+        }
+
+        if (PasswordHashing.Verify(S.PasswordHash, password, out var rehash))
+        {
+            var dirty = S.FailedLogins != 0 || S.LockedUntil is not null || rehash;
+            S.FailedLogins = 0;
+            S.LockedUntil = null;
+            if (rehash)
+            {
+                S.PasswordHash = PasswordHashing.Hash(password);
+            }
+
+            if (dirty)
+            {
+                await state.WriteStateAsync();
+            }
+
+            return LoginStatus.Ok;
+        }
+
+        S.FailedLogins++;
+        S.LockedUntil = null;
+        if (S.FailedLogins >= Math.Max(1, lockout.Value.MaxFailedAttempts))
+        {
+            S.LockedUntil = now + (long)Math.Max(1, lockout.Value.Duration.TotalSeconds);
+            S.FailedLogins = 0;
+        }
+
+        await state.WriteStateAsync();
+        return LoginStatus.InvalidCredentials;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> UnlockAsync()
+    {
+        if (!S.Exists)
+        {
+            return false;
+        }
+
+        S.FailedLogins = 0;
+        S.LockedUntil = null;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync()
+    {
+        if (!S.Exists)
+        {
+            return false;
+        }
+
+        var id = this.GetPrimaryKeyLong();
+        var email = S.Email;
+
+        // Revoke first: once the sessions are gone nothing issued to this member works any more,
+        // even if a later step fails and the administrator has to retry.
+        await GrainFactory.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
+        var catalog = await GrainFactory.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
+        if (catalog is not null)
+        {
+            await Task.WhenAll(catalog.Versions.Keys.Select(apiId =>
+                GrainFactory.GetGrain<IApiGrain>(apiId).RevokeStaticTokensOfMemberAsync(id)));
+        }
+
+        state.State = new MemberState { Exists = false };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IEmailIndexGrain>(email).ReleaseAsync(id);
+        await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).RemoveAsync(id);
+        return true;
+    }
+
+    private MemberProfile Profile() => new(
+        this.GetPrimaryKeyLong(),
+        S.Email,
+        S.Name1,
+        S.Name2,
+        S.Nickname,
+        S.Groups.ToList(),
+        S.CreatedAt,
+        S.LockedUntil is { } until && until > Now ? until : null,
+        S.FailedLogins);
+}

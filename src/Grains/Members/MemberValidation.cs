@@ -1,0 +1,93 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using ApiSecurity.Grains.Apis;
+
+namespace ApiSecurity.Grains.Members;
+
+/// <summary>Rules for registration input.</summary>
+public static partial class MemberValidation
+{
+    /// <summary>Minimum password length (ASP.NET Core Identity's default).</summary>
+    public const int MinPasswordLength = 6;
+
+    /// <summary>Maximum password length; longer input is refused rather than hashed.</summary>
+    public const int MaxPasswordLength = 1024;
+
+    private const int MaxEmailLength = 254;
+    private const int MaxNameLength = 100;
+    private const int MaxGroups = 50;
+
+    /// <summary>Lower-cases and trims an email; null when it is not a plausible address.</summary>
+    public static string? NormalizeEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+
+        var e = email.Trim();
+        if (e.Length > MaxEmailLength || e.Any(char.IsControl) || e.Any(char.IsWhiteSpace))
+        {
+            return null;
+        }
+
+        var at = e.LastIndexOf('@');
+        if (at < 1 || at == e.Length - 1 || !MailAddress.TryCreate(e, out var parsed) || parsed.Address != e)
+        {
+            return null;
+        }
+
+        return e.ToLowerInvariant();
+    }
+
+    /// <summary>Validates a registration; returns the errors (empty when valid).</summary>
+    public static List<AdminError> Validate(NewMember member)
+    {
+        var errors = new List<AdminError>();
+        if (string.IsNullOrWhiteSpace(member.Email))
+        {
+            errors.Add(new AdminError("required", "email is required", "email"));
+        }
+        else if (NormalizeEmail(member.Email) is null)
+        {
+            errors.Add(new AdminError("invalid", "email is not a valid address", "email"));
+        }
+
+        if (string.IsNullOrEmpty(member.Password))
+        {
+            errors.Add(new AdminError("required", "password is required", "password"));
+        }
+        else if (member.Password.Length is < MinPasswordLength or > MaxPasswordLength)
+        {
+            errors.Add(new AdminError("invalid", $"password must be {MinPasswordLength} to {MaxPasswordLength} characters", "password"));
+        }
+
+        CheckName(member.Name1, "name1", errors);
+        CheckName(member.Name2, "name2", errors);
+        CheckName(member.Nickname, "nickname", errors);
+        if (member.Groups is { } groups)
+        {
+            if (groups.Count > MaxGroups)
+            {
+                errors.Add(new AdminError("invalid", $"at most {MaxGroups} groups", "groups"));
+            }
+            else if (groups.Any(g => g is null || !GroupPattern().IsMatch(g)))
+            {
+                errors.Add(new AdminError("invalid", "each group must be 1-64 letters, digits, '-' or '_'", "groups"));
+            }
+        }
+
+        return errors;
+    }
+
+    private static void CheckName(string? value, string field, List<AdminError> errors)
+    {
+        if (value is { Length: > MaxNameLength } || (value is not null && value.Any(char.IsControl)))
+        {
+            errors.Add(new AdminError("invalid", $"{field} must be at most {MaxNameLength} printable characters", field));
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex GroupPattern();
+}

@@ -1,0 +1,55 @@
+using Orleans.Concurrency;
+
+namespace ApiSecurity.Grains.Sessions;
+
+/// <summary>
+/// A member's logins (key: member_id): grant, access and refresh tokens per API and cookie sessions.
+/// The only grain on the request path of dynamic and cookie modes; validation is read-only and interleaves.
+/// </summary>
+[Alias("IMemberSessionGrain")]
+public interface IMemberSessionGrain : IGrainWithIntegerKey
+{
+    /// <summary>Starts a dynamic login on <paramref name="scope"/> and returns its one-time grant token.</summary>
+    [Alias("IssueGrant")]
+    Task<GrantIssue> IssueGrantAsync(string scope, string apiId, int lifespan, string? clientIp);
+
+    /// <summary>Exchanges a grant token; null when invalid. A second use revokes the whole login.</summary>
+    [Alias("RedeemGrant")]
+    Task<TokenExchange?> RedeemGrantAsync(string scope, string secret, TokenPolicy policy);
+
+    /// <summary>Exchanges a refresh token; null when invalid. With rotation, a reused token revokes the whole login.</summary>
+    [Alias("Refresh")]
+    Task<TokenExchange?> RefreshAsync(string scope, string secret, TokenPolicy policy);
+
+    /// <summary>The login id of a valid access token for <paramref name="scope"/>, else null.</summary>
+    [Alias("ValidateAccess"), ReadOnly]
+    Task<string?> ValidateAccessAsync(string scope, string secret);
+
+    /// <summary>Starts a cookie login.</summary>
+    [Alias("StartCookieSession")]
+    Task<CookieIssue> StartCookieSessionAsync(CookiePolicy policy, bool loginSave, string apiId, string? clientIp);
+
+    /// <summary>The login id of a valid cookie session, else null; refreshes the idle timer.</summary>
+    [Alias("ValidateCookie"), ReadOnly]
+    Task<string?> ValidateCookieAsync(string secret);
+
+    /// <summary>Starts a new cookie session from a valid auto-login token, else null.</summary>
+    [Alias("RestoreCookieSession")]
+    Task<CookieIssue?> RestoreCookieSessionAsync(string secret, CookiePolicy policy);
+
+    /// <summary>Ends the login that <paramref name="secret"/> belongs to; false when the token is unknown.</summary>
+    [Alias("Logout")]
+    Task<bool> LogoutAsync(string secret);
+
+    /// <summary>The live logins.</summary>
+    [Alias("List"), ReadOnly]
+    Task<IReadOnlyList<SessionInfo>> ListAsync();
+
+    /// <summary>Ends one login; false when unknown.</summary>
+    [Alias("Revoke")]
+    Task<bool> RevokeAsync(string sessionId);
+
+    /// <summary>Ends every login; returns how many.</summary>
+    [Alias("RevokeAll")]
+    Task<int> RevokeAllAsync();
+}

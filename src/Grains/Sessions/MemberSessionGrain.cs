@@ -1,0 +1,350 @@
+using ApiSecurity.Grains.Security;
+
+namespace ApiSecurity.Grains.Sessions;
+
+/// <inheritdoc cref="IMemberSessionGrain"/>
+[GrainType("member-session")]
+public sealed class MemberSessionGrain(
+    [PersistentState("member-session", StorageNames.Store)] IPersistentState<MemberSessionState> state,
+    TimeProvider time) : Grain, IMemberSessionGrain
+{
+    private const int MaxLoginsPerMember = 200;
+
+    // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
+    // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
+    private static readonly TimeSpan LastSeenFlushPeriod = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
+    private bool _lastSeenDirty;
+
+    private MemberSessionState S => state.State;
+
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    private long MemberId => this.GetPrimaryKeyLong();
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushLastSeenAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<GrantIssue> IssueGrantAsync(string scope, string apiId, int lifespan, string? clientIp)
+    {
+        var now = Now;
+        var login = NewLogin(LoginKind.Dynamic, scope, apiId, now, 0, clientIp);
+        var grant = AddToken(TokenKind.Grant, login.Id, now + lifespan);
+        await SaveAsync(now);
+        return new GrantIssue(grant, login.Id);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TokenExchange?> RedeemGrantAsync(string scope, string secret, TokenPolicy policy)
+    {
+        var now = Now;
+        if (Find(secret, TokenKind.Grant) is not { } grant || !InScope(grant, scope))
+        {
+            return null;
+        }
+
+        if (grant.Redeemed)
+        {
+            // A grant is one-time: a second use means it leaked, so end everything issued from it
+            // (the same response to code reuse as RFC 6749 §4.1.2 asks of authorization codes).
+            await RevokeLoginAsync(grant.LoginId);
+            return null;
+        }
+
+        if (grant.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        grant.Redeemed = true;
+        var exchange = IssuePair(grant.LoginId, now, policy, issueRefresh: policy.UseRefreshToken);
+        await SaveAsync(now);
+        return exchange;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TokenExchange?> RefreshAsync(string scope, string secret, TokenPolicy policy)
+    {
+        var now = Now;
+        if (!policy.UseRefreshToken || Find(secret, TokenKind.Refresh) is not { } refresh || !InScope(refresh, scope))
+        {
+            return null;
+        }
+
+        if (refresh.Redeemed)
+        {
+            // Rotated refresh token presented again: revoke the whole chain (RFC 6749 §10.4 / OAuth 2.0 Security BCP §4.14).
+            await RevokeLoginAsync(refresh.LoginId);
+            return null;
+        }
+
+        if (refresh.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        TokenExchange exchange;
+        if (policy.RotateRefreshToken)
+        {
+            refresh.Redeemed = true;
+            exchange = IssuePair(refresh.LoginId, now, policy, issueRefresh: true);
+        }
+        else
+        {
+            var access = AddToken(TokenKind.Access, refresh.LoginId, now + policy.AccessTokenLifespan);
+            exchange = new TokenExchange(access, null);
+        }
+
+        await SaveAsync(now);
+        return exchange;
+    }
+
+    /// <inheritdoc/>
+    public Task<string?> ValidateAccessAsync(string scope, string secret)
+    {
+        var access = Find(secret, TokenKind.Access);
+        var valid = access is not null && access.ExpiresAt > Now && InScope(access, scope);
+        return Task.FromResult(valid ? access!.LoginId : null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CookieIssue> StartCookieSessionAsync(CookiePolicy policy, bool loginSave, string apiId, string? clientIp)
+    {
+        var now = Now;
+        var login = NewLogin(LoginKind.Cookie, null, apiId, now, policy.IdleTimeout, clientIp);
+        var session = AddToken(TokenKind.CookieSession, login.Id, now + policy.Lifetime);
+        var autoLogin = loginSave ? AddToken(TokenKind.CookieAutoLogin, login.Id, now + policy.LoginSaveLifetime) : null;
+        await SaveAsync(now);
+        return new CookieIssue(session, autoLogin, login.Id);
+    }
+
+    /// <inheritdoc/>
+    public Task<string?> ValidateCookieAsync(string secret)
+    {
+        var now = Now;
+        if (Find(secret, TokenKind.CookieSession) is not { } session || session.ExpiresAt <= now
+            || !S.Logins.TryGetValue(session.LoginId, out var login))
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        if (login.IdleTimeout > 0 && LastSeen(login) + login.IdleTimeout <= now)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        _lastSeen[login.Id] = now;
+        _lastSeenDirty = true;
+        return Task.FromResult<string?>(login.Id);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CookieIssue?> RestoreCookieSessionAsync(string secret, CookiePolicy policy)
+    {
+        var now = Now;
+        if (Find(secret, TokenKind.CookieAutoLogin) is not { } autoLogin || autoLogin.ExpiresAt <= now
+            || !S.Logins.TryGetValue(autoLogin.LoginId, out var login))
+        {
+            return null;
+        }
+
+        var session = AddToken(TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
+        login.LastSeenAt = now;
+        _lastSeen[login.Id] = now;
+        await SaveAsync(now);
+        return new CookieIssue(session, null, login.Id);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> LogoutAsync(string secret)
+    {
+        var hash = Secrets.HashKey(secret);
+        if (!S.Tokens.TryGetValue(hash, out var record))
+        {
+            return false;
+        }
+
+        await RevokeLoginAsync(record.LoginId);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<SessionInfo>> ListAsync()
+    {
+        var now = Now;
+        var expiries = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var token in S.Tokens.Values)
+        {
+            if (token.ExpiresAt > now && !(token.Redeemed && token.Kind == TokenKind.Grant))
+            {
+                expiries[token.LoginId] = Math.Max(expiries.GetValueOrDefault(token.LoginId), token.ExpiresAt);
+            }
+        }
+
+        IReadOnlyList<SessionInfo> list = S.Logins.Values
+            .Where(l => expiries.ContainsKey(l.Id))
+            .OrderBy(l => l.CreatedAt)
+            .Select(l => new SessionInfo(l.Id, l.Kind, l.ApiId, l.CreatedAt, expiries[l.Id], LastSeen(l), l.ClientIp))
+            .ToList();
+        return Task.FromResult(list);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAsync(string sessionId)
+    {
+        if (!S.Logins.ContainsKey(sessionId))
+        {
+            return false;
+        }
+
+        await RevokeLoginAsync(sessionId);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> RevokeAllAsync()
+    {
+        var count = S.Logins.Count;
+        if (count == 0 && S.Tokens.Count == 0)
+        {
+            return 0;
+        }
+
+        S.Logins.Clear();
+        S.Tokens.Clear();
+        _lastSeen.Clear();
+        await state.WriteStateAsync();
+        return count;
+    }
+
+    private bool InScope(TokenRecord record, string scope) =>
+        S.Logins.TryGetValue(record.LoginId, out var login) && string.Equals(login.Scope, scope, StringComparison.Ordinal);
+
+    private TokenRecord? Find(string secret, TokenKind kind)
+    {
+        var hash = Secrets.Hash(secret);
+        if (!S.Tokens.TryGetValue(Convert.ToHexStringLower(hash), out var record) || record.Kind != kind
+            || !Secrets.HashesEqual(hash, record.Hash))
+        {
+            return null;
+        }
+
+        return record;
+    }
+
+    private long LastSeen(LoginRecord login) =>
+        _lastSeen.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;
+
+    private LoginRecord NewLogin(LoginKind kind, string? scope, string apiId, long now, int idleTimeout, string? clientIp)
+    {
+        var login = new LoginRecord
+        {
+            Id = Secrets.NewId(),
+            Kind = kind,
+            Scope = scope,
+            ApiId = apiId,
+            CreatedAt = now,
+            LastSeenAt = now,
+            IdleTimeout = idleTimeout,
+            ClientIp = clientIp,
+        };
+        S.Logins[login.Id] = login;
+        return login;
+    }
+
+    private IssuedToken AddToken(TokenKind kind, string loginId, long expiresAt)
+    {
+        var token = SessionToken.Create(MemberId);
+        var hash = Secrets.Hash(token.Secret);
+        S.Tokens[Convert.ToHexStringLower(hash)] = new TokenRecord { Hash = hash, Kind = kind, LoginId = loginId, ExpiresAt = expiresAt };
+        return new IssuedToken(token.ToString(), expiresAt);
+    }
+
+    private TokenExchange IssuePair(string loginId, long now, TokenPolicy policy, bool issueRefresh)
+    {
+        var access = AddToken(TokenKind.Access, loginId, now + policy.AccessTokenLifespan);
+        var refresh = issueRefresh ? AddToken(TokenKind.Refresh, loginId, now + policy.RefreshTokenLifespan) : null;
+        return new TokenExchange(access, refresh);
+    }
+
+    private async Task RevokeLoginAsync(string loginId)
+    {
+        S.Logins.Remove(loginId);
+        foreach (var key in S.Tokens.Where(t => t.Value.LoginId == loginId).Select(t => t.Key).ToList())
+        {
+            S.Tokens.Remove(key);
+        }
+
+        _lastSeen.Remove(loginId);
+        await state.WriteStateAsync();
+    }
+
+    private async Task SaveAsync(long now)
+    {
+        Prune(now);
+        ApplyLastSeen();
+        await state.WriteStateAsync();
+    }
+
+    private void Prune(long now)
+    {
+        foreach (var key in S.Tokens.Where(t => t.Value.ExpiresAt <= now).Select(t => t.Key).ToList())
+        {
+            S.Tokens.Remove(key);
+        }
+
+        var live = S.Tokens.Values.Select(t => t.LoginId).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in S.Logins.Keys.Where(id => !live.Contains(id)).ToList())
+        {
+            S.Logins.Remove(id);
+            _lastSeen.Remove(id);
+        }
+
+        if (S.Logins.Count > MaxLoginsPerMember)
+        {
+            foreach (var oldest in S.Logins.Values.OrderBy(l => l.CreatedAt).Take(S.Logins.Count - MaxLoginsPerMember).ToList())
+            {
+                S.Logins.Remove(oldest.Id);
+                foreach (var key in S.Tokens.Where(t => t.Value.LoginId == oldest.Id).Select(t => t.Key).ToList())
+                {
+                    S.Tokens.Remove(key);
+                }
+            }
+        }
+    }
+
+    private void ApplyLastSeen()
+    {
+        foreach (var (loginId, seen) in _lastSeen)
+        {
+            if (S.Logins.TryGetValue(loginId, out var login) && seen > login.LastSeenAt)
+            {
+                login.LastSeenAt = seen;
+            }
+        }
+
+        _lastSeenDirty = false;
+    }
+
+    private async Task FlushLastSeenAsync(CancellationToken cancellationToken)
+    {
+        if (!_lastSeenDirty)
+        {
+            return;
+        }
+
+        ApplyLastSeen();
+        await state.WriteStateAsync(cancellationToken);
+    }
+}
