@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using ApiSecurity.WebFront;
 
-app.MapGet("/", () => "Hello World!");
-
+var app = WebFrontApplication.Create(args);
 app.Run();
+
+/// <summary>Entry point (public for test hosts).</summary>
+public partial class Program;

@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Members;
+using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Rcms;
+
+namespace ApiSecurity.WebFront.Admin;
+
+/// <summary>The admin API of SPEC §7 under <c>/admin</c>, behind the admin bearer token.</summary>
+public static partial class AdminEndpoints
+{
+    /// <summary>Maps every admin route.</summary>
+    public static void MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy);
+
+        admin.MapGet("/apis", ListApisAsync);
+        admin.MapGet("/apis/{apiId}", GetApiAsync);
+        admin.MapPut("/apis/{apiId}", UpsertApiAsync);
+        admin.MapDelete("/apis/{apiId}", DeleteApiAsync);
+        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync);
+        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync);
+        admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync);
+        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync);
+        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync);
+        admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync);
+        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync);
+        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync);
+
+        admin.MapGet("/members", ListMembersAsync);
+        admin.MapPost("/members", RegisterMemberAsync);
+        admin.MapGet("/members/{memberId}", GetMemberAsync);
+        admin.MapDelete("/members/{memberId}", DeleteMemberAsync);
+        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync);
+        admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync);
+        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync);
+        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync);
+    }
+
+    private static async Task<IResult> ListApisAsync(IGrainFactory grains)
+    {
+        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
+        var ids = catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IApiGrain>(id).GetSnapshotAsync()));
+        var list = snapshots.OfType<ApiSnapshot>()
+            .Select(s => new ApiSummary(s.ApiId, s.Name, s.Enabled, s.Mode.ToWire(), s.Endpoints.Count, s.Version))
+            .ToList();
+        return AdminHttp.Ok(new { apis = list });
+    }
+
+    private static async Task<IResult> GetApiAsync(string apiId, IGrainFactory grains)
+    {
+        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
+        return snapshot is null ? AdminHttp.NotFound("API") : AdminHttp.Ok(ApiView.From(snapshot));
+    }
+
+    private static async Task<IResult> UpsertApiAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return InvalidApiId();
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync(request, new ApiUpsertRequest(null, null));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).UpsertAsync(body!.Name, body.Enabled);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, r => AdminHttp.Ok(ApiView.From(r.Snapshot), r.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+    }
+
+    private static async Task<IResult> DeleteApiAsync(string apiId, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).DeleteAsync();
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, _ => Results.NoContent());
+    }
+
+    private static async Task<IResult> SetSecurityAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync<SecurityRequest>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        List<string>? entries = null;
+        if (body!.IpRestriction is { } ip)
+        {
+            switch (ip.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    break;
+                case JsonValueKind.String:
+                    entries = [ip.GetString()!];
+                    break;
+                case JsonValueKind.Array when ip.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
+                    entries = ip.EnumerateArray().Select(e => e.GetString()!).ToList();
+                    break;
+                default:
+                    return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "ip_restriction must be an array of strings or one string with one entry per line.",
+                        [new AdminError("invalid", "ip_restriction must be an array of strings or one string with one entry per line", "ip_restriction")]);
+            }
+        }
+
+        if (body.Mode is null && entries is null)
+        {
+            return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "mode or ip_restriction is required.",
+                [new AdminError("required", "mode is required", "mode")]);
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).SetSecurityAsync(body.Mode, entries);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, s => AdminHttp.Ok(ApiView.From(s)));
+    }
+
+    private static async Task<IResult> SetCorsAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync<CorsRequest>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var settings = new CorsSettings(body!.AllowOrigins ?? [], body.AllowMethods ?? [], body.AllowHeaders ?? [], body.MaxAge, body.AllowCredentials ?? false);
+        var result = await grains.GetGrain<IApiGrain>(apiId).SetCorsAsync(settings);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, s => AdminHttp.Ok(CorsView.From(s.Cors)));
+    }
+
+    private static async Task<IResult> ListEndpointsAsync(string apiId, IGrainFactory grains)
+    {
+        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
+        return snapshot is null
+            ? AdminHttp.NotFound("API")
+            : AdminHttp.Ok(new { endpoints = snapshot.Endpoints.Select(EndpointView.From).ToList() });
+    }
+
+    private static async Task<IResult> AddEndpointAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
+                [new AdminError("invalid", "settings must be a JSON object", "settings")]);
+        }
+
+        var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        var result = await grains.GetGrain<IApiGrain>(apiId).AddEndpointAsync(
+            new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e), StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return AdminHttp.NotFound("Endpoint");
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(id);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, _ => Results.NoContent());
+    }
+
+    private static async Task<IResult> ListStaticTokensAsync(string apiId, IGrainFactory grains)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).ListStaticTokensAsync();
+        return AdminHttp.Map(result, list => AdminHttp.Ok(new { static_tokens = list.Select(t => StaticTokenView.From(t)).ToList() }));
+    }
+
+    private static async Task<IResult> IssueStaticTokenAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId))
+        {
+            return AdminHttp.NotFound("API");
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync(request, new StaticTokenRequest(null, null, null));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).IssueStaticTokenAsync(body!.Memo, body.ExpiresAt, body.MemberId);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, t => AdminHttp.Ok(StaticTokenView.From(t.Info, t.Value), StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId) || tokenId.Length > 64)
+        {
+            return AdminHttp.NotFound("Static token");
+        }
+
+        var result = await grains.GetGrain<IApiGrain>(apiId).RevokeStaticTokenAsync(tokenId);
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, _ => Results.NoContent());
+    }
+
+    private static async Task<IResult> ListMembersAsync(IGrainFactory grains, int? offset, int? limit)
+    {
+        var ids = await grains.GetGrain<IMemberDirectoryGrain>(0).ListAsync(offset ?? 0, limit ?? 100);
+        var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IMemberGrain>(id).GetProfileAsync()));
+        return AdminHttp.Ok(new { members = profiles.OfType<MemberProfile>().Select(MemberView.From).ToList() });
+    }
+
+    private static async Task<IResult> RegisterMemberAsync(HttpRequest request, IGrainFactory grains)
+    {
+        var (body, problem) = await AdminHttp.ReadAsync<MemberRequest>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var member = new NewMember(body!.Email, body.Password, body.Name1, body.Name2, body.Nickname, body.Groups);
+        var errors = MemberValidation.Validate(member);
+        if (errors.Count > 0)
+        {
+            return AdminHttp.Map(AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, errors), _ => Results.Ok());
+        }
+
+        var result = await grains.GetGrain<IEmailIndexGrain>(MemberValidation.NormalizeEmail(member.Email)!).RegisterAsync(member);
+        return AdminHttp.Map(result, p => AdminHttp.Ok(MemberView.From(p), StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> GetMemberAsync(string memberId, IGrainFactory grains)
+    {
+        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
+        return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
+    }
+
+    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
+        {
+            return AdminHttp.NotFound("Member");
+        }
+
+        await cache.PollAsync();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> UnlockMemberAsync(string memberId, IGrainFactory grains)
+    {
+        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).UnlockAsync())
+        {
+            return AdminHttp.NotFound("Member");
+        }
+
+        var profile = await grains.GetGrain<IMemberGrain>(id).GetProfileAsync();
+        return AdminHttp.Ok(MemberView.From(profile!));
+    }
+
+    private static async Task<IResult> ListSessionsAsync(string memberId, IGrainFactory grains)
+    {
+        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        {
+            return AdminHttp.NotFound("Member");
+        }
+
+        var sessions = await grains.GetGrain<IMemberSessionGrain>(id).ListAsync();
+        return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
+    }
+
+    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains)
+    {
+        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        {
+            return AdminHttp.NotFound("Member");
+        }
+
+        var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
+        return AdminHttp.Ok(new { revoked });
+    }
+
+    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains)
+    {
+        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
+        {
+            return AdminHttp.NotFound("Session");
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task RefreshOnSuccessAsync<T>(AdminResult<T> result, string apiId, ApiSnapshotCache cache)
+    {
+        if (result.Outcome == AdminOutcome.Ok)
+        {
+            await cache.RefreshAsync(apiId);
+        }
+    }
+
+    private static bool TryMemberId(string text, out long id) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    private static bool IsApiId(string apiId) => ApiIdPattern().IsMatch(apiId);
+
+    private static IResult InvalidApiId() => AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request",
+        "apiId must be 1-64 letters, digits, '-' or '_'.", [new AdminError("invalid", "apiId must be 1-64 letters, digits, '-' or '_'", "api_id")]);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ApiIdPattern();
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using ApiSecurity.Grains.Apis;
+
+namespace ApiSecurity.WebFront.Rcms;
+
+/// <summary>
+/// The front-end's copy of every API it serves. A background loop polls the API catalog (one small
+/// grain call per interval, answered only with what changed) and reloads snapshots whose version
+/// moved, so configuration changes and revocations made anywhere reach this front-end within
+/// <see cref="PollInterval"/> plus one grain call. Changes made through this front-end's admin API
+/// are applied at once.
+/// </summary>
+public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSnapshotCache> logger) : BackgroundService
+{
+    /// <summary>How often the catalog is polled.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, CompiledApi> _apis = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IReadOnlyDictionary<string, long> _catalog = new Dictionary<string, long>();
+    private long _generation;
+
+    /// <summary>The API, or null when it does not exist. Makes a grain call only on first use after a change.</summary>
+    public async ValueTask<CompiledApi?> GetAsync(string apiId)
+    {
+        if (_apis.TryGetValue(apiId, out var api))
+        {
+            return api;
+        }
+
+        if (!_firstPoll.Task.IsCompleted)
+        {
+            await _firstPoll.Task.WaitAsync(StartupWait);
+        }
+
+        return _catalog.ContainsKey(apiId) ? await RefreshAsync(apiId) : null;
+    }
+
+    /// <summary>Reloads one API from its grain (after an admin change, or when the catalog says it moved).</summary>
+    public async Task<CompiledApi?> RefreshAsync(string apiId)
+    {
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
+        if (snapshot is null)
+        {
+            _apis.TryRemove(apiId, out _);
+            return null;
+        }
+
+        var compiled = CompiledApi.Compile(snapshot);
+        return _apis.AddOrUpdate(apiId, compiled, (_, current) => current.Version >= compiled.Version ? current : compiled);
+    }
+
+    /// <summary>Polls the catalog now and applies what changed.</summary>
+    public async Task PollAsync()
+    {
+        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(_generation);
+        if (view is not null)
+        {
+            _catalog = view.Versions;
+            _generation = view.Generation;
+            var stale = _apis.Values
+                .Where(api => !view.Versions.TryGetValue(api.ApiId, out var version) || version > api.Version)
+                .Select(api => api.ApiId)
+                .ToList();
+            await Task.WhenAll(stale.Select(RefreshAsync));
+        }
+
+        _firstPoll.TrySetResult();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollAsync();
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(logger, ex);
+            }
+
+            try
+            {
+                await Task.Delay(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the API catalog failed; serving the last known snapshots")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+}

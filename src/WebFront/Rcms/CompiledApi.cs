@@ -1,0 +1,197 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Security;
+using ApiSecurity.Grains.Sessions;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+
+namespace ApiSecurity.WebFront.Rcms;
+
+/// <summary>
+/// An API snapshot prepared for the request path: parsed IP ranges, an endpoint table, static-token
+/// hashes and a CORS policy. Immutable; replaced as a whole when the API's version changes.
+/// </summary>
+public sealed class CompiledApi
+{
+    private CompiledApi(ApiSnapshot snapshot)
+    {
+        Snapshot = snapshot;
+        IpAllowList = IpAllowList.Parse(snapshot.IpRestriction, out _);
+        var login = snapshot.Endpoints.FirstOrDefault(e => e.Operation == Operation.LoginChallenge);
+        LoginSettings = login is null ? EndpointSettings.Defaults : EndpointSettings.Parse(login.Operation, login.SettingsJson, []);
+        CookiePolicy = new CookiePolicy(LoginSettings.SessionIdleTimeout, LoginSettings.SessionLifetime, LoginSettings.LoginSaveLifetime);
+        Endpoints = snapshot.Endpoints
+            .GroupBy(e => e.Path, StringComparer.Ordinal)
+            .ToFrozenDictionary(
+                g => g.Key,
+                g => g.ToFrozenDictionary(e => e.Method, e => new CompiledEndpoint(e), StringComparer.Ordinal),
+                StringComparer.Ordinal);
+        AllowHeaders = Endpoints.ToFrozenDictionary(p => p.Key, p => string.Join(", ", p.Value.Keys.Order()), StringComparer.Ordinal);
+        StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(t => Convert.ToHexStringLower(t.Hash), StringComparer.Ordinal);
+        Cors = BuildCorsPolicy(snapshot.Cors);
+    }
+
+    /// <summary>The configuration this was compiled from.</summary>
+    public ApiSnapshot Snapshot { get; }
+
+    /// <summary>The API id.</summary>
+    public string ApiId => Snapshot.ApiId;
+
+    /// <summary>The snapshot version.</summary>
+    public long Version => Snapshot.Version;
+
+    /// <summary>The security mode.</summary>
+    public SecurityMode Mode => Snapshot.Mode;
+
+    /// <summary>The API incarnation that dynamic tokens are bound to.</summary>
+    public string Scope => Snapshot.Scope;
+
+    /// <summary>The IP allow-list.</summary>
+    public IpAllowList IpAllowList { get; }
+
+    /// <summary>path → method → endpoint.</summary>
+    public FrozenDictionary<string, FrozenDictionary<string, CompiledEndpoint>> Endpoints { get; }
+
+    /// <summary>path → value of the <c>Allow</c> header for 405 answers.</summary>
+    public FrozenDictionary<string, string> AllowHeaders { get; }
+
+    /// <summary>Static tokens by hex SHA-256.</summary>
+    public FrozenDictionary<string, StaticTokenRecord> StaticTokens { get; }
+
+    /// <summary>The CORS policy, or null when no origin is allowed.</summary>
+    public CorsPolicy? Cors { get; }
+
+    /// <summary>Settings of the login_challenge endpoint (cookie attributes and lifetimes).</summary>
+    public EndpointSettings LoginSettings { get; }
+
+    /// <summary>Cookie session lifetimes.</summary>
+    public CookiePolicy CookiePolicy { get; }
+
+    /// <summary>Compiles a snapshot.</summary>
+    public static CompiledApi Compile(ApiSnapshot snapshot) => new(snapshot);
+
+    /// <summary>Finds a static token by value with a constant-time hash comparison; null when unknown.</summary>
+    public StaticTokenRecord? FindStaticToken(string value)
+    {
+        var hash = Secrets.Hash(value);
+        return StaticTokens.TryGetValue(Convert.ToHexStringLower(hash), out var record) && Secrets.HashesEqual(hash, record.Hash)
+            ? record
+            : null;
+    }
+
+    private static CorsPolicy? BuildCorsPolicy(CorsSettings cors)
+    {
+        if (cors.AllowOrigins.Count == 0)
+        {
+            return null;
+        }
+
+        var builder = new CorsPolicyBuilder();
+        if (cors.AllowOrigins.Contains("*"))
+        {
+            builder.AllowAnyOrigin();
+        }
+        else
+        {
+            builder.WithOrigins([.. cors.AllowOrigins]);
+        }
+
+        if (cors.AllowMethods.Count == 0 || cors.AllowMethods.Contains("*"))
+        {
+            builder.AllowAnyMethod();
+        }
+        else
+        {
+            builder.WithMethods([.. cors.AllowMethods]);
+        }
+
+        if (cors.AllowHeaders.Count == 0 || cors.AllowHeaders.Contains("*"))
+        {
+            builder.AllowAnyHeader();
+        }
+        else
+        {
+            builder.WithHeaders([.. cors.AllowHeaders]);
+        }
+
+        if (cors.MaxAge is { } maxAge)
+        {
+            builder.SetPreflightMaxAge(TimeSpan.FromSeconds(maxAge));
+        }
+
+        if (cors.AllowCredentials && !cors.AllowOrigins.Contains("*"))
+        {
+            builder.AllowCredentials();
+        }
+
+        return builder.Build();
+    }
+}
+
+/// <summary>An endpoint prepared for the request path.</summary>
+public sealed class CompiledEndpoint
+{
+    internal CompiledEndpoint(EndpointDefinition definition)
+    {
+        Definition = definition;
+        Settings = EndpointSettings.Parse(definition.Operation, definition.SettingsJson, []);
+        TokenPolicy = new TokenPolicy(Settings.AccessTokenLifespan, Settings.RefreshTokenLifespan, Settings.UseRefreshToken, Settings.RotateRefreshToken);
+        if (definition.Operation == Operation.DocumentGet)
+        {
+            DocumentBody = BuildDocument(Settings.DocumentJson ?? "{}");
+        }
+    }
+
+    /// <summary>The endpoint as configured.</summary>
+    public EndpointDefinition Definition { get; }
+
+    /// <summary>The operation.</summary>
+    public Operation Operation => Definition.Operation;
+
+    /// <summary>Parsed settings.</summary>
+    public EndpointSettings Settings { get; }
+
+    /// <summary>Token lifetimes (token endpoint).</summary>
+    public TokenPolicy TokenPolicy { get; }
+
+    /// <summary>The finished response body of a document endpoint (with <c>errors</c> and <c>messages</c>).</summary>
+    public byte[]? DocumentBody { get; }
+
+    private static byte[] BuildDocument(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var hasErrors = false;
+            var hasMessages = false;
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                hasErrors |= property.NameEquals("errors");
+                hasMessages |= property.NameEquals("messages");
+                property.WriteTo(writer);
+            }
+
+            if (!hasErrors)
+            {
+                writer.WriteStartArray("errors");
+                writer.WriteEndArray();
+            }
+
+            if (!hasMessages)
+            {
+                writer.WriteStartArray("messages");
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Encoding.UTF8.GetString(DocumentBody ?? []);
+}

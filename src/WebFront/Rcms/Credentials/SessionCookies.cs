@@ -1,0 +1,82 @@
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Sessions;
+
+namespace ApiSecurity.WebFront.Rcms.Credentials;
+
+/// <summary>
+/// The cookies of cookie mode (SPEC §3.2): <c>rcms_api_access_token</c> and <c>rcms_api_refresh_token</c>,
+/// HttpOnly, Path=/, SameSite from the login endpoint's settings; on HTTPS also Secure with the
+/// <c>__Host-</c> prefix; optionally Partitioned.
+/// </summary>
+public static class SessionCookies
+{
+    /// <summary>The session cookie.</summary>
+    public const string AccessName = "rcms_api_access_token";
+
+    /// <summary>The auto-login cookie (login_save).</summary>
+    public const string RefreshName = "rcms_api_refresh_token";
+
+    private const string HostPrefix = "__Host-";
+
+    /// <summary>The session cookie's value, from the prefixed or the plain name.</summary>
+    public static string? ReadAccess(HttpRequest request) => Read(request, AccessName);
+
+    /// <summary>The auto-login cookie's value, from the prefixed or the plain name.</summary>
+    public static string? ReadRefresh(HttpRequest request) => Read(request, RefreshName);
+
+    /// <summary>True for the names of this product's cookies (both forms), which are never forwarded upstream.</summary>
+    public static bool IsSessionCookie(ReadOnlySpan<char> name) =>
+        name.SequenceEqual(AccessName) || name.SequenceEqual(RefreshName)
+        || name.SequenceEqual(HostPrefix + AccessName) || name.SequenceEqual(HostPrefix + RefreshName);
+
+    /// <summary>Sets the cookies of a new or restored session.</summary>
+    public static void Issue(HttpContext context, CookieIssue issue, EndpointSettings settings)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Append(context, AccessName, issue.Session.Value, TimeSpan.FromSeconds(Math.Max(1, issue.Session.ExpiresAt - now)), settings);
+        if (issue.AutoLogin is { } autoLogin)
+        {
+            Append(context, RefreshName, autoLogin.Value, TimeSpan.FromSeconds(Math.Max(1, autoLogin.ExpiresAt - now)), settings);
+        }
+    }
+
+    /// <summary>Expires both cookies (<c>Max-Age=0</c>).</summary>
+    public static void Expire(HttpContext context, EndpointSettings settings)
+    {
+        Append(context, AccessName, string.Empty, TimeSpan.Zero, settings);
+        Append(context, RefreshName, string.Empty, TimeSpan.Zero, settings);
+    }
+
+    private static string? Read(HttpRequest request, string name)
+    {
+        var cookies = request.Cookies;
+        return cookies.TryGetValue(HostPrefix + name, out var secure) && !string.IsNullOrEmpty(secure)
+            ? secure
+            : cookies.TryGetValue(name, out var plain) && !string.IsNullOrEmpty(plain) ? plain : null;
+    }
+
+    private static void Append(HttpContext context, string name, string value, TimeSpan maxAge, EndpointSettings settings)
+    {
+        var secure = context.Request.IsHttps;
+        var options = new CookieOptions
+        {
+            HttpOnly = true,
+            Path = "/",
+            Secure = secure,
+            MaxAge = maxAge,
+            Expires = maxAge == TimeSpan.Zero ? DateTimeOffset.UnixEpoch : null,
+            SameSite = settings.CookieSameSite switch
+            {
+                "Strict" => SameSiteMode.Strict,
+                "None" => SameSiteMode.None,
+                _ => SameSiteMode.Lax,
+            },
+        };
+        if (settings.CookiePartitioned)
+        {
+            options.Extensions.Add("Partitioned");
+        }
+
+        context.Response.Cookies.Append(secure ? HostPrefix + name : name, value, options);
+    }
+}

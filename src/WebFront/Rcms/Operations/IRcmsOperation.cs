@@ -1,0 +1,14 @@
+using System.Security.Claims;
+using ApiSecurity.Grains.Apis;
+
+namespace ApiSecurity.WebFront.Rcms.Operations;
+
+/// <summary>One operation of SPEC §2, run after the IP, routing and credential checks passed.</summary>
+public interface IRcmsOperation
+{
+    /// <summary>The operation this handles.</summary>
+    Operation Operation { get; }
+
+    /// <summary>Handles the request. <paramref name="caller"/> is the authenticated principal, or null without credential.</summary>
+    Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller);
+}

@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Members;
+using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Rcms.Credentials;
+
+namespace ApiSecurity.WebFront.Rcms.Operations;
+
+/// <summary>
+/// <c>Authentication / Login / login_challenge</c> (SPEC §3.1, §3.2): checks email and password;
+/// cookie mode starts a cookie session, the other modes return a one-time grant token. Unknown
+/// email, wrong password and lockout all get the same 401.
+/// </summary>
+public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogger<LoginChallengeOperation> logger) : IRcmsOperation
+{
+    /// <inheritdoc/>
+    public Operation Operation => Operation.LoginChallenge;
+
+    /// <inheritdoc/>
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    {
+        var (status, document) = await RcmsRequestBody.ReadObjectAsync(context.Request);
+        if (document is null)
+        {
+            await RcmsRequestBody.WriteFailureAsync(context, status);
+            return;
+        }
+
+        string? email, password;
+        bool loginSave;
+        var errors = new List<FieldError>();
+        using (document)
+        {
+            var root = document.RootElement;
+            RcmsRequestBody.TryGetString(root, "email", errors, out email);
+            RcmsRequestBody.TryGetString(root, "password", errors, out password);
+            loginSave = RcmsRequestBody.GetFlag(root, "login_save", errors);
+        }
+
+        if (string.IsNullOrWhiteSpace(email) && !errors.Any(e => e.Field == "email"))
+        {
+            errors.Add(new FieldError(RcmsResponse.Codes.Required, "email", "email is required"));
+        }
+
+        if (string.IsNullOrEmpty(password) && !errors.Any(e => e.Field == "password"))
+        {
+            errors.Add(new FieldError(RcmsResponse.Codes.Required, "password", "password is required"));
+        }
+
+        if (errors.Count > 0)
+        {
+            await RcmsResponse.ValidationAsync(context, errors);
+            return;
+        }
+
+        var result = await grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!);
+        if (result.Status != LoginStatus.Ok)
+        {
+            LogLoginRefused(logger, request.Api.ApiId, result.Status);
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Invalid email or password");
+            return;
+        }
+
+        var sessions = grains.GetGrain<IMemberSessionGrain>(result.MemberId);
+        var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        if (request.Api.Mode == SecurityMode.Cookie)
+        {
+            var issue = await sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp);
+            SessionCookies.Issue(context, issue, request.Endpoint.Settings);
+            await RcmsResponse.OkAsync(context, writer =>
+            {
+                writer.WriteNumber("status", 0);
+                writer.WriteNumber("member_id", result.MemberId);
+            });
+            return;
+        }
+
+        var grant = await sessions.IssueGrantAsync(request.Api.Scope, request.Api.ApiId, request.Endpoint.Settings.GrantTokenLifespan, clientIp);
+        await RcmsResponse.OkAsync(context, writer =>
+        {
+            writer.WriteString("grant_token", grant.Grant.Value);
+            writer.WriteNumber("status", 0);
+            writer.WriteNumber("member_id", result.MemberId);
+            writer.WriteStartObject("info");
+            writer.WriteNumber("validUntil", grant.Grant.ExpiresAt);
+            writer.WriteEndObject();
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused on API {ApiId}: {Status}")]
+    private static partial void LogLoginRefused(ILogger logger, string apiId, LoginStatus status);
+}

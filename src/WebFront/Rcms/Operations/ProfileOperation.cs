@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Members;
+using ApiSecurity.WebFront.Rcms.Credentials;
+
+namespace ApiSecurity.WebFront.Rcms.Operations;
+
+/// <summary><c>Authentication / Login / profile</c>: the logged-in member.</summary>
+public sealed class ProfileOperation(IGrainFactory grains) : IRcmsOperation
+{
+    /// <inheritdoc/>
+    public Operation Operation => Operation.Profile;
+
+    /// <inheritdoc/>
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    {
+        var profile = caller?.GetMemberId() is { } memberId ? await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync() : null;
+        if (profile is null)
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Login required");
+            return;
+        }
+
+        await RcmsResponse.OkAsync(context, writer =>
+        {
+            writer.WriteNumber("member_id", profile.MemberId);
+            writer.WriteString("email", profile.Email);
+            writer.WriteString("name1", profile.Name1);
+            writer.WriteString("name2", profile.Name2);
+            writer.WriteString("nickname", profile.Nickname);
+            writer.WriteStartArray("groups");
+            foreach (var group in profile.Groups)
+            {
+                writer.WriteStringValue(group);
+            }
+
+            writer.WriteEndArray();
+        });
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ApiSecurity.WebFront.Rcms.Operations;
+
+/// <summary>
+/// <c>Gateway / Proxy / forward</c>: forwards the request to <c>settings.upstream</c> through YARP,
+/// adding <c>X-Member-Id</c> when a member is known and removing the access-token header and the
+/// session cookies (and any <c>X-Member-Id</c> the client sent).
+/// </summary>
+public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<ProxyOperation> logger) : IRcmsOperation, IDisposable
+{
+    /// <summary>The header naming the member to the upstream.</summary>
+    public const string MemberIdHeader = "X-Member-Id";
+
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        EnableMultipleHttp2Connections = true,
+    });
+
+    /// <inheritdoc/>
+    public Operation Operation => Operation.ProxyForward;
+
+    /// <inheritdoc/>
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    {
+        var upstream = request.Endpoint.Settings.Upstream!;
+        var transformer = new Transformer(upstream, caller?.GetMemberId());
+        var error = await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), _client, RequestConfig, transformer);
+        if (error != ForwarderError.None && !context.Response.HasStarted)
+        {
+            LogUpstreamFailed(logger, request.Api.ApiId, error);
+            context.Response.Clear();
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status502BadGateway, RcmsResponse.Codes.Unavailable, "The upstream service did not answer");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _client.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding for API {ApiId} failed: {Error}")]
+    private static partial void LogUpstreamFailed(ILogger logger, string apiId, ForwarderError error);
+
+    private sealed class Transformer(Uri upstream, long? memberId) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.RequestUri = new Uri(upstream.GetLeftPart(UriPartial.Path) + MergeQuery(upstream.Query, httpContext.Request.QueryString.Value));
+            proxyRequest.Headers.Host = null;
+            proxyRequest.Headers.Remove(RcmsCredentialHandler.TokenHeader);
+            proxyRequest.Headers.Remove(MemberIdHeader);
+            proxyRequest.Headers.Remove("Cookie");
+            var cookies = FilterCookies(httpContext.Request.Headers.Cookie);
+            if (cookies.Length > 0)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation("Cookie", cookies);
+            }
+
+            if (memberId is { } id)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation(MemberIdHeader, id.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        private static string MergeQuery(string upstreamQuery, string? requestQuery)
+        {
+            if (string.IsNullOrEmpty(requestQuery))
+            {
+                return upstreamQuery;
+            }
+
+            return string.IsNullOrEmpty(upstreamQuery) ? requestQuery : upstreamQuery + "&" + requestQuery.TrimStart('?');
+        }
+
+        private static string FilterCookies(StringValues headers)
+        {
+            var kept = new List<string>();
+            foreach (var header in headers)
+            {
+                foreach (var part in (header ?? string.Empty).Split(';'))
+                {
+                    var pair = part.Trim();
+                    if (pair.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var eq = pair.IndexOf('=');
+                    var name = eq < 0 ? pair : pair[..eq];
+                    if (!SessionCookies.IsSessionCookie(name.Trim()))
+                    {
+                        kept.Add(pair);
+                    }
+                }
+            }
+
+            return string.Join("; ", kept);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.WebFront.Rcms.Credentials;
+using ApiSecurity.WebFront.Rcms.Operations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+
+namespace ApiSecurity.WebFront.Rcms;
+
+/// <summary>
+/// The request pipeline of <c>/rcms-api/{apiId}/{path}</c> (SPEC §3.3), in order: API snapshot
+/// lookup → IP check (before anything else) → enabled → CORS (preflight answered without credential)
+/// → endpoint routing (404/405) → credential for the mode → operation.
+/// </summary>
+public sealed partial class RcmsApiHandler(
+    ApiSnapshotCache cache,
+    ICorsService cors,
+    IEnumerable<IRcmsOperation> operations)
+{
+    private readonly IRcmsOperation[] _operations = BuildTable(operations);
+
+    /// <summary>Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed).</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        if (!TrySplit(path, out var apiId, out var endpointPath))
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        var api = await cache.GetAsync(apiId);
+        if (api is null)
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        if (!api.IpAllowList.Allows(context.Connection.RemoteIpAddress))
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.IpNotAllowed, "Access from your IP address is not allowed");
+            return;
+        }
+
+        if (!api.Snapshot.Enabled)
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        if (ApplyCors(context, api))
+        {
+            return;
+        }
+
+        var method = context.Request.Method;
+        if (!api.Endpoints.TryGetValue(endpointPath, out var byMethod))
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        if (!byMethod.TryGetValue(method, out var endpoint)
+            && !(HttpMethods.IsHead(method) && byMethod.TryGetValue(HttpMethods.Get, out endpoint)))
+        {
+            context.Response.Headers.Allow = api.AllowHeaders[endpointPath];
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status405MethodNotAllowed, RcmsResponse.Codes.MethodNotAllowed, $"Method {Sanitize(method)} is not allowed here");
+            return;
+        }
+
+        var feature = new RcmsRequestFeature(api, endpoint);
+        context.Features.Set(feature);
+
+        var operation = endpoint.Operation;
+        var credentialRequired = api.Mode != SecurityMode.None && operation is not (Operation.LoginChallenge or Operation.Token);
+        var describesStaticToken = operation == Operation.Token && api.Mode == SecurityMode.StaticToken;
+        var authentication = credentialRequired || describesStaticToken
+            ? await context.AuthenticateAsync(RcmsCredentialHandler.SchemeName)
+            : AuthenticateResult.NoResult();
+
+        if (authentication.Failure is not null)
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, authentication.Failure.Message);
+            return;
+        }
+
+        if (!authentication.Succeeded && credentialRequired)
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, RcmsResponse.AccessTokenRequired);
+            return;
+        }
+
+        await _operations[(int)operation].ExecuteAsync(context, feature, authentication.Succeeded ? authentication.Principal : null);
+    }
+
+    /// <summary>Splits <c>/{apiId}/{path}</c>; false when the apiId is not valid.</summary>
+    internal static bool TrySplit(string path, out string apiId, out string endpointPath)
+    {
+        var rest = path.AsSpan().TrimStart('/');
+        var slash = rest.IndexOf('/');
+        var id = slash < 0 ? rest : rest[..slash];
+        apiId = id.ToString();
+        endpointPath = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/').ToString();
+        return ApiIdPattern().IsMatch(apiId);
+    }
+
+    private static Task NotFoundAsync(HttpContext context) =>
+        RcmsResponse.ErrorAsync(context, StatusCodes.Status404NotFound, RcmsResponse.Codes.NotFound, "Not found");
+
+    /// <summary>Applies the API's CORS policy; true when the request was a preflight and has been answered.</summary>
+    private bool ApplyCors(HttpContext context, CompiledApi api)
+    {
+        var request = context.Request;
+        var isPreflight = HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
+        if (!request.Headers.ContainsKey("Origin"))
+        {
+            return false;
+        }
+
+        context.Response.Headers.Vary = "Origin";
+        if (api.Cors is { } policy)
+        {
+            var result = cors.EvaluatePolicy(context, policy);
+            cors.ApplyResult(result, context.Response);
+        }
+
+        if (isPreflight)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string Sanitize(string method) => method.Length <= 16 && method.All(char.IsAsciiLetter) ? method : "?";
+
+    private static IRcmsOperation[] BuildTable(IEnumerable<IRcmsOperation> operations)
+    {
+        var table = new IRcmsOperation[Enum.GetValues<Operation>().Length];
+        foreach (var operation in operations)
+        {
+            table[(int)operation.Operation] = operation;
+        }
+
+        return table;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ApiIdPattern();
+}

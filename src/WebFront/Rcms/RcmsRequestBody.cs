@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace ApiSecurity.WebFront.Rcms;
+
+/// <summary>Reads a small JSON object body with a hard size limit; never throws for client input.</summary>
+public static class RcmsRequestBody
+{
+    /// <summary>Largest body accepted by the login, token and logout operations.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>The outcome of reading a body.</summary>
+    public enum Status
+    {
+        /// <summary>A JSON object (or an empty body, read as <c>{}</c>).</summary>
+        Ok,
+
+        /// <summary>Not JSON, or JSON that is not an object.</summary>
+        Malformed,
+
+        /// <summary>Larger than <see cref="MaxBytes"/>.</summary>
+        TooLarge,
+    }
+
+    /// <summary>Reads the body; the caller owns the returned document.</summary>
+    public static async Task<(Status Status, JsonDocument? Document)> ReadObjectAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (Status.TooLarge, null);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var memory = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.WrittenCount + read > MaxBytes)
+                {
+                    return (Status.TooLarge, null);
+                }
+
+                buffer.Write(memory.AsSpan(0, read));
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            return (Status.TooLarge, null);
+        }
+
+        if (buffer.WrittenCount == 0 || buffer.WrittenSpan.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (Status.Ok, JsonDocument.Parse("{}"));
+        }
+
+        try
+        {
+            var doc = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 16 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                doc.Dispose();
+                return (Status.Malformed, null);
+            }
+
+            return (Status.Ok, doc);
+        }
+        catch (JsonException)
+        {
+            return (Status.Malformed, null);
+        }
+    }
+
+    /// <summary>Writes the error for a failed read.</summary>
+    public static Task WriteFailureAsync(HttpContext context, Status status) => status == Status.TooLarge
+        ? RcmsResponse.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, RcmsResponse.Codes.PayloadTooLarge, $"The request body must be at most {MaxBytes} bytes")
+        : RcmsResponse.ErrorAsync(context, StatusCodes.Status400BadRequest, RcmsResponse.Codes.Invalid, "The request body must be a JSON object", "body");
+
+    /// <summary>Reads an optional string field; false with an error when it has another type.</summary>
+    public static bool TryGetString(JsonElement root, string name, List<FieldError> errors, out string? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be a string"));
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
+    /// <summary>Reads an optional 0/1 flag (number, boolean or "0"/"1").</summary>
+    public static bool GetFlag(JsonElement root, string name, List<FieldError> errors)
+    {
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return false;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.Number when element.TryGetInt32(out var n) && n is 0 or 1:
+                return n == 1;
+            case JsonValueKind.String when element.GetString() is "0" or "1":
+                return element.GetString() == "1";
+            default:
+                errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be 0 or 1"));
+                return false;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using ApiSecurity.Hosting;
+using ApiSecurity.Hosting.Configuration;
+using ApiSecurity.WebFront.Admin;
+using ApiSecurity.WebFront.Infrastructure;
+using ApiSecurity.WebFront.Rcms;
+using ApiSecurity.WebFront.Rcms.Credentials;
+using ApiSecurity.WebFront.Rcms.Operations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace ApiSecurity.WebFront;
+
+/// <summary>Builds the web front: <c>/rcms-api</c>, <c>/admin</c> and health, with an embedded silo.</summary>
+public static class WebFrontApplication
+{
+    /// <summary>The response header carrying the request id.</summary>
+    public const string RequestIdHeader = "x-rcms-request-id";
+
+    /// <summary>Largest request body Kestrel accepts (proxied bodies; JSON operations have their own, smaller limit).</summary>
+    public const long MaxRequestBodyBytes = 10 * 1024 * 1024;
+
+    /// <summary>Creates the application from command-line arguments.</summary>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        var storage = configuration.GetSection(StorageSettings.Section).Get<StorageSettings>() ?? new StorageSettings();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+
+        builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(configuration));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(AdminToken.Resolve(configuration, storage.ResolveDirectory(), Console.Out));
+        builder.Services.Configure<ForwardedHeadersOptions>(o => ForwardedHeadersSetup.Configure(o, configuration));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ErrorHandling>();
+        builder.Services.AddCors();
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddHealthChecks();
+
+        builder.Services
+            .AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, RcmsCredentialHandler>(RcmsCredentialHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminAuthenticationHandler.Policy, p => p
+                .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+
+        builder.Services.AddSingleton<ApiSnapshotCache>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiSnapshotCache>());
+        builder.Services.AddSingleton<IRcmsOperation, LoginChallengeOperation>();
+        builder.Services.AddSingleton<IRcmsOperation, TokenOperation>();
+        builder.Services.AddSingleton<IRcmsOperation, LogoutOperation>();
+        builder.Services.AddSingleton<IRcmsOperation, ProfileOperation>();
+        builder.Services.AddSingleton<IRcmsOperation, DocumentOperation>();
+        builder.Services.AddSingleton<IRcmsOperation, ProxyOperation>();
+        builder.Services.AddSingleton<RcmsApiHandler>();
+
+        var app = builder.Build();
+
+        app.UseForwardedHeaders();
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var ctx = (HttpContext)state;
+                ctx.Response.Headers[RequestIdHeader] = ctx.TraceIdentifier;
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var rcms = app.Services.GetRequiredService<RcmsApiHandler>();
+        app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live");
+        app.MapHealthChecks("/health/ready");
+        app.MapAdminApi();
+        return app;
+    }
+}
