@@ -1,6 +1,13 @@
+using ApiSecurity.Hosting;
+
+// A silo host: the grains, their storage and clustering, and health endpoints.
+// Embedded configuration (no Cluster:Redis) runs a single silo on the SQLite file in Storage:Directory;
+// do not run it beside an embedded WebFront on the same data folder.
 var builder = WebApplication.CreateBuilder(args);
+builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(builder.Configuration));
+builder.Services.AddHealthChecks();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapHealthChecks("/health/live");
+app.MapHealthChecks("/health/ready");
 app.Run();
