@@ -32,7 +32,15 @@ public static class WebFrontApplication
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
-        builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(configuration));
+        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        if (cluster.UsesRedis)
+        {
+            builder.UseOrleansClient(client => client.ConfigureApiSecurityClient(configuration));
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(configuration));
+        }
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AdminToken.Resolve(configuration, storage.ResolveDirectory(), Console.Out));
