@@ -1,0 +1,149 @@
+using System.Globalization;
+using ApiSecurity.Tests.Infrastructure;
+
+namespace ApiSecurity.Tests.Cluster;
+
+/// <summary>
+/// Starts the cluster deployment of SPEC §8 from the built binaries: a real <c>redis-server</c> (AOF,
+/// fsync always) on a loopback port, N × <c>src/Silo</c> and M × <c>src/WebFront</c> as processes.
+/// </summary>
+public sealed class ClusterProcesses : IDisposable
+{
+    public const string AdminToken = "cluster-test-admin-token-0123456789";
+
+    private readonly string _root;
+    private readonly string _configuration;
+    private readonly List<ProcessHost> _all = [];
+
+    public ClusterProcesses()
+    {
+        _root = FindRepositoryRoot();
+        _configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        WorkDirectory = WebFrontHost.NewDataDirectory();
+        RedisPort = WebFrontHost.FreePort();
+        ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public string WorkDirectory { get; }
+
+    public int RedisPort { get; }
+
+    public string ClusterId { get; }
+
+    public ProcessHost StartRedis()
+    {
+        var redis = ProcessHost.Start("redis", "redis-server",
+            ["--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
+             "--save", "", "--dir", WorkDirectory, "--protected-mode", "yes"],
+            WorkDirectory);
+        _all.Add(redis);
+        WaitForPort(RedisPort);
+        return redis;
+    }
+
+    public (ProcessHost Process, Uri Address) StartSilo(int index)
+    {
+        var http = WebFrontHost.FreePort();
+        var silo = ProcessHost.Start($"silo{index}", "dotnet",
+            [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
+             "--Silo:Port", (21000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture),
+             "--Silo:GatewayPort", (41000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture)],
+            WorkDirectory);
+        _all.Add(silo);
+        var address = new Uri($"http://127.0.0.1:{http}");
+        WaitHealthy(address, silo);
+        return (silo, address);
+    }
+
+    public (ProcessHost Process, Uri Address) StartWebFront(int index)
+    {
+        var http = WebFrontHost.FreePort();
+        var front = ProcessHost.Start($"web{index}", "dotnet",
+            [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
+             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"web{index}")],
+            WorkDirectory);
+        _all.Add(front);
+        var address = new Uri($"http://127.0.0.1:{http}");
+        WaitHealthy(address, front);
+        return (front, address);
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _all)
+        {
+            process.Dispose();
+        }
+    }
+
+    private string[] ClusterArguments() =>
+        ["--Cluster:Redis", $"127.0.0.1:{RedisPort}", "--Cluster:ClusterId", ClusterId, "--Cluster:ServiceId", ClusterId, "--Logging:LogLevel:Default", "Warning"];
+
+    private string Binary(string project)
+    {
+        var path = Path.Combine(_root, "src", project, "bin", _configuration, "net10.0", project + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the solution first ({_configuration}): {path} is missing");
+    }
+
+    private static void WaitForPort(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        throw new TimeoutException($"nothing listens on port {port}: is redis-server installed (.ci/run installs it)?");
+    }
+
+    private static void WaitHealthy(Uri address, ProcessHost process)
+    {
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited during start-up; see its log");
+            }
+
+            try
+            {
+                if (client.GetAsync("/health/ready").GetAwaiter().GetResult().IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            Thread.Sleep(200);
+        }
+
+        throw new TimeoutException($"{process.Name} did not become healthy at {address}");
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Distributed.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Distributed.sln not found above the test binaries");
+    }
+}
