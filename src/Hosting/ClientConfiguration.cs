@@ -14,7 +14,7 @@ public static class ClientConfiguration
     /// <summary>Redis clustering, the cluster ids, gateway refresh, and a bounded connection retry.</summary>
     public static IClientBuilder ConfigureApiSecurityClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var cluster = configuration.GetSettings<ClusterSettings>(ClusterSettings.Section);
         client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Parse(cluster.Redis!));
         client.Configure<ClusterOptions>(o =>
         {

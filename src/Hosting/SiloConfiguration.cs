@@ -24,9 +24,9 @@ public static class SiloConfiguration
     /// </summary>
     public static ISiloBuilder ConfigureApiSecuritySilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        var endpoints = configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings();
-        var storage = configuration.GetSection(StorageSettings.Section).Get<StorageSettings>() ?? new StorageSettings();
+        var cluster = configuration.GetSettings<ClusterSettings>(ClusterSettings.Section);
+        var endpoints = configuration.GetSettings<SiloSettings>(SiloSettings.Section);
+        var storage = configuration.GetSettings<StorageSettings>(StorageSettings.Section);
 
         if (cluster.UsesRedis)
         {

@@ -24,7 +24,7 @@ public static class WebFrontApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
-        var storage = configuration.GetSection(StorageSettings.Section).Get<StorageSettings>() ?? new StorageSettings();
+        var storage = configuration.GetSettings<StorageSettings>(StorageSettings.Section);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -32,7 +32,7 @@ public static class WebFrontApplication
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var cluster = configuration.GetSettings<ClusterSettings>(ClusterSettings.Section);
         if (cluster.UsesRedis)
         {
             builder.UseOrleansClient(client => client.ConfigureApiSecurityClient(configuration));

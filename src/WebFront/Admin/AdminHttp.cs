@@ -22,7 +22,7 @@ public static class AdminHttp
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body must be at most {MaxBodyBytes} bytes."));
+            return (null, TooLarge());
         }
 
         using var buffer = new MemoryStream();
@@ -32,15 +32,15 @@ public static class AdminHttp
         }
         catch (BadHttpRequestException)
         {
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body must be at most {MaxBodyBytes} bytes."));
+            return (null, TooLarge());
         }
 
         if (buffer.Length > MaxBodyBytes)
         {
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body must be at most {MaxBodyBytes} bytes."));
+            return (null, TooLarge());
         }
 
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        if (buffer.Length == 0 || buffer.GetBuffer().AsSpan(0, (int)buffer.Length).Trim(" \t\r\n"u8).IsEmpty)
         {
             return empty is null
                 ? (null, Problem(StatusCodes.Status400BadRequest, "Invalid request", "A JSON object body is required."))
@@ -90,6 +90,9 @@ public static class AdminHttp
         };
         return Results.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
     }
+
+    private static IResult TooLarge() =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body must be at most {MaxBodyBytes} bytes.");
 
     /// <summary>A 404 problem.</summary>
     public static IResult NotFound(string what) => Problem(StatusCodes.Status404NotFound, "Not found", $"{what} does not exist.");

@@ -40,30 +40,16 @@ public static class RcmsResponse
     public const string AccessTokenRequired = "Access Token is required";
 
     /// <summary>Writes an error body.</summary>
-    public static Task ErrorAsync(HttpContext context, int status, string code, string message, string? field = null)
-    {
-        return WriteAsync(context, status, writer =>
-        {
-            writer.WriteStartArray("errors");
-            writer.WriteStartObject();
-            writer.WriteString("code", code);
-            writer.WriteString("message", message);
-            if (field is not null)
-            {
-                writer.WriteString("field", field);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteStartArray("messages");
-            writer.WriteEndArray();
-        });
-    }
+    public static Task ErrorAsync(HttpContext context, int status, string code, string message, string? field = null) =>
+        ErrorsAsync(context, status, [new FieldError(code, field, message)]);
 
     /// <summary>Writes a validation error body with several field errors.</summary>
-    public static Task ValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors)
+    public static Task ValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors) =>
+        ErrorsAsync(context, StatusCodes.Status400BadRequest, errors);
+
+    private static Task ErrorsAsync(HttpContext context, int status, IReadOnlyList<FieldError> errors)
     {
-        return WriteAsync(context, StatusCodes.Status400BadRequest, writer =>
+        return WriteAsync(context, status, writer =>
         {
             writer.WriteStartArray("errors");
             foreach (var error in errors)
@@ -71,7 +57,11 @@ public static class RcmsResponse
                 writer.WriteStartObject();
                 writer.WriteString("code", error.Code);
                 writer.WriteString("message", error.Message);
-                writer.WriteString("field", error.Field);
+                if (error.Field is not null)
+                {
+                    writer.WriteString("field", error.Field);
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -118,4 +108,4 @@ public static class RcmsResponse
 }
 
 /// <summary>One validation problem of a request body.</summary>
-public sealed record FieldError(string Code, string Field, string Message);
+public sealed record FieldError(string Code, string? Field, string Message);
