@@ -2,6 +2,7 @@ using ApiSecurity.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace ApiSecurity.Hosting;
 
@@ -22,6 +23,11 @@ public static class ClientConfiguration
             o.ServiceId = cluster.ServiceId;
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+
+        if (DashboardSetup.IsEnabled(configuration))
+        {
+            client.AddDashboard();
+        }
 
         var attempts = 0;
         client.UseConnectionRetryFilter(async (exception, cancellationToken) =>

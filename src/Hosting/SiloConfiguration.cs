@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Persistence;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -59,6 +60,11 @@ public static class SiloConfiguration
             silo.UseLocalhostClustering(endpoints.Port, endpoints.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
             silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
             silo.AddSqliteGrainStorage(StorageNames.Store, storage.ResolveDirectory());
+        }
+
+        if (DashboardSetup.IsEnabled(configuration))
+        {
+            silo.AddDashboard();
         }
 
         silo.Services.AddSingleton(TimeProvider.System);

@@ -1,13 +1,18 @@
 using ApiSecurity.Hosting;
+using ApiSecurity.Hosting.Admin;
 
-// A silo host: the grains, their storage and clustering, and health endpoints.
-// Embedded configuration (no Cluster:Redis) runs a single silo on the SQLite file in Storage:Directory;
-// do not run it beside an embedded WebFront on the same data folder.
+// A silo host: the grains, their storage and clustering, the dashboard (admin credential) and
+// health endpoints. Embedded configuration (no Cluster:Redis) runs a single silo on the SQLite file
+// in Storage:Directory; do not run it beside an embedded WebFront on the same data folder.
 var builder = WebApplication.CreateBuilder(args);
 builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(builder.Configuration));
+builder.Services.AddAdminAuthentication(builder.Configuration);
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
+app.MapApiSecurityDashboard(builder.Configuration);
 app.Run();

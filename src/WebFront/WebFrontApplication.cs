@@ -1,4 +1,5 @@
 using ApiSecurity.Hosting;
+using ApiSecurity.Hosting.Admin;
 using ApiSecurity.Hosting.Configuration;
 using ApiSecurity.WebFront.Admin;
 using ApiSecurity.WebFront.Infrastructure;
@@ -24,7 +25,6 @@ public static class WebFrontApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
-        var storage = configuration.GetSettings<StorageSettings>(StorageSettings.Section);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -43,7 +43,6 @@ public static class WebFrontApplication
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(AdminToken.Resolve(configuration, storage.ResolveDirectory(), Console.Out));
         builder.Services.Configure<ForwardedHeadersOptions>(o => ForwardedHeadersSetup.Configure(o, configuration));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandling>();
@@ -52,13 +51,8 @@ public static class WebFrontApplication
         builder.Services.AddHealthChecks();
 
         builder.Services
-            .AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null)
+            .AddAdminAuthentication(configuration)
             .AddScheme<AuthenticationSchemeOptions, RcmsCredentialHandler>(RcmsCredentialHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminAuthenticationHandler.Policy, p => p
-                .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
 
         builder.Services.AddSingleton<ApiSnapshotCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiSnapshotCache>());
@@ -94,6 +88,7 @@ public static class WebFrontApplication
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         app.MapAdminApi();
+        app.MapApiSecurityDashboard(configuration);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using ApiSecurity.Grains.Security;
+using Orleans.Storage;
 
 namespace ApiSecurity.Grains.Sessions;
 
@@ -32,7 +33,15 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await FlushLastSeenAsync(cancellationToken);
+        try
+        {
+            await FlushLastSeenAsync(cancellationToken);
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote in the meantime (possible briefly after a silo failure); its state
+            // wins. Only idle-timer freshness is lost, never a login or a revocation.
+        }
     }
 
     /// <inheritdoc/>

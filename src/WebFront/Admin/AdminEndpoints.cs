@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
+using ApiSecurity.Hosting.Admin;
 using ApiSecurity.WebFront.Rcms;
 
 namespace ApiSecurity.WebFront.Admin;

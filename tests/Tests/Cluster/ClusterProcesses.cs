@@ -47,7 +47,8 @@ public sealed class ClusterProcesses : IDisposable
         var silo = ProcessHost.Start($"silo{index}", "dotnet",
             [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
              "--Silo:Port", (21000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture),
-             "--Silo:GatewayPort", (41000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture)],
+             "--Silo:GatewayPort", (41000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture),
+             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"silo{index}")],
             WorkDirectory);
         _all.Add(silo);
         var address = new Uri($"http://127.0.0.1:{http}");

@@ -111,4 +111,23 @@ public sealed class AdminApiTests(WebFrontFixture fixture)
         using var get = await Admin.SendAsync(HttpMethod.Get, $"/admin/apis/{apiId}");
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
+    [Fact]
+    public async Task Dashboard_IsServedOnlyToTheAdmin_WithBasicCredentialsForBrowsers()
+    {
+        using var browser = fixture.Host.CreateClient();
+        using var anonymous = await browser.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        wrong.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:wrong"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(wrong)).StatusCode);
+
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        right.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + WebFrontHost.AdminTokenValue)));
+        using var page = await browser.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Orleans Dashboard", await page.Content.ReadAsStringAsync());
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -114,7 +115,7 @@ public sealed class RcmsCredentialHandler(
 
         if (autoLogin is not null && SessionToken.TryParse(autoLogin, out var saved))
         {
-            var restored = await grains.GetGrain<IMemberSessionGrain>(saved.MemberId).RestoreCookieSessionAsync(saved.Secret, api.CookiePolicy);
+            var restored = await StateConflict.RetryOnceAsync(() => grains.GetGrain<IMemberSessionGrain>(saved.MemberId).RestoreCookieSessionAsync(saved.Secret, api.CookiePolicy));
             if (restored is not null)
             {
                 SessionCookies.Issue(Context, restored, api.LoginSettings);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
@@ -53,7 +54,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
             return;
         }
 
-        var result = await grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!);
+        var result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!));
         if (result.Status != LoginStatus.Ok)
         {
             LogLoginRefused(logger, request.Api.ApiId, result.Status);
@@ -65,7 +66,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
         var clientIp = context.Connection.RemoteIpAddress?.ToString();
         if (request.Api.Mode == SecurityMode.Cookie)
         {
-            var issue = await sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp);
+            var issue = await StateConflict.RetryOnceAsync(() => sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp));
             SessionCookies.Issue(context, issue, request.Endpoint.Settings);
             await RcmsResponse.OkAsync(context, writer =>
             {
@@ -75,7 +76,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
             return;
         }
 
-        var grant = await sessions.IssueGrantAsync(request.Api.Scope, request.Api.ApiId, request.Endpoint.Settings.GrantTokenLifespan, clientIp);
+        var grant = await StateConflict.RetryOnceAsync(() => sessions.IssueGrantAsync(request.Api.Scope, request.Api.ApiId, request.Endpoint.Settings.GrantTokenLifespan, clientIp));
         await RcmsResponse.OkAsync(context, writer =>
         {
             writer.WriteString("grant_token", grant.Grant.Value);

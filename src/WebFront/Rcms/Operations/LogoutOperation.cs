@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
@@ -16,7 +17,7 @@ public sealed class LogoutOperation(IGrainFactory grains) : IRcmsOperation
     {
         if (caller?.GetMemberId() is { } memberId && caller.GetLoginId() is { } loginId)
         {
-            await grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAsync(loginId);
+            await StateConflict.RetryOnceAsync(() => grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAsync(loginId));
         }
 
         if (request.Api.Mode == SecurityMode.Cookie || SessionCookies.ReadAccess(context.Request) is not null)

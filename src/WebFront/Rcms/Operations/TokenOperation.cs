@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
@@ -56,9 +57,9 @@ public sealed class TokenOperation(IGrainFactory grains) : IRcmsOperation
         {
             var sessions = grains.GetGrain<IMemberSessionGrain>(token.MemberId);
             var policy = request.Endpoint.TokenPolicy;
-            exchange = isGrant
-                ? await sessions.RedeemGrantAsync(request.Api.Scope, token.Secret, policy)
-                : await sessions.RefreshAsync(request.Api.Scope, token.Secret, policy);
+            exchange = await StateConflict.RetryOnceAsync(() => isGrant
+                ? sessions.RedeemGrantAsync(request.Api.Scope, token.Secret, policy)
+                : sessions.RefreshAsync(request.Api.Scope, token.Secret, policy));
         }
 
         if (exchange is null)

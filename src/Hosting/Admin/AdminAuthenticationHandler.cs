@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using ApiSecurity.Hosting.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApiSecurity.Hosting.Admin;
+
+/// <summary>
+/// Authenticates the administrator (SPEC §7) with a constant-time comparison:
+/// <c>Authorization: Bearer &lt;admin token&gt;</c> for the admin API, and HTTP Basic with the admin
+/// token as password (any user name) so a browser can open the dashboard.
+/// </summary>
+public sealed class AdminAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    AdminToken adminToken) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme name.</summary>
+    public const string SchemeName = "admin";
+
+    /// <summary>The authorization policy that requires the admin token.</summary>
+    public const string Policy = "admin";
+
+    /// <summary>Where the dashboard is served; challenges there ask the browser for Basic credentials.</summary>
+    public const string DashboardPath = "/dashboard";
+
+    /// <inheritdoc/>
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization;
+        if (header.Count == 0 || header[0] is not { } value)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        string? presented = null;
+        if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = value[7..].Trim();
+        }
+        else if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = BasicPassword(value[6..].Trim());
+        }
+
+        if (presented is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!adminToken.Matches(presented))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Invalid admin token"));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "admin")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    /// <inheritdoc/>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments(DashboardPath)
+            ? "Basic realm=\"api-security admin\", charset=\"UTF-8\""
+            : "Bearer";
+        await Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Unauthorized",
+            detail: "Send the admin token as 'Authorization: Bearer <token>'.").ExecuteAsync(Context);
+    }
+
+    private static string? BasicPassword(string encoded)
+    {
+        if (encoded.Length > 2048)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var written))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes[..written]);
+        var colon = text.IndexOf(':');
+        return colon < 0 ? null : text[(colon + 1)..];
+    }
+}
