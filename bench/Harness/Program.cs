@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ApiSecurity.Bench;
+
+// The benchmark harness (see bench/README.md):
+//   Harness run [--duration 20] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
+//               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md]
+//   Harness sessions 100000 1000000 [--concurrency 256]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = Options.Parse(args);
+var root = FindRoot();
+
+if (options.Command == "sessions")
+{
+    var report = await SessionMemory.RunAsync(options.Counts, options.Get("concurrency", 256));
+    Console.WriteLine();
+    Console.WriteLine(report);
+    return 0;
+}
+
+if (!Wrk.IsInstalled())
+{
+    Console.Error.WriteLine("error: wrk is not installed (apt-get install wrk)");
+    return 2;
+}
+
+var duration = TimeSpan.FromSeconds(options.Get("duration", 20));
+var warmup = TimeSpan.FromSeconds(options.Get("warmup", 5));
+var wrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 64));
+var work = Path.Combine(Path.GetTempPath(), "apisec-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"));
+var output = new StringBuilder();
+void Say(string line)
+{
+    Console.WriteLine(line);
+    output.AppendLine(line);
+}
+
+async Task<WrkResult> Load(string label, Uri url, ModeTarget? target)
+{
+    await wrk.RunAsync(url, warmup, target?.HeaderName, target?.HeaderValue);
+    var result = await wrk.RunAsync(url, duration, target?.HeaderName, target?.HeaderValue);
+    Console.WriteLine($"  {label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50 / 1000:N2} ms, p99 {result.P99 / 1000:N2} ms, non-2xx {result.Non2xx}");
+    return result;
+}
+
+Say($"# Benchmark run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Say("");
+Say($"- commit: `{Git(root, "rev-parse --short HEAD")}`; machine: {Machine()}");
+Say($"- load: wrk, {options.Get("threads", 2)} threads, {options.Get("connections", 64)} connections, {warmup.TotalSeconds:N0} s warm-up then {duration.TotalSeconds:N0} s per row, loopback; " +
+    "client and server share the machine's cores");
+Say($"- command: `bench/run {string.Join(' ', args)}`".Replace("bench/run run", "bench/run", StringComparison.Ordinal));
+Say("");
+
+WrkResult baseline;
+using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
+{
+    Console.WriteLine("embedded: starting the web front (co-hosted silo, SQLite)");
+    var data = Path.Combine(embedded.WorkDirectory, "data");
+    var (siloPort, gatewayPort) = (Deployment.FreePort(), Deployment.FreePort());
+    var (front, address) = await embedded.StartEmbeddedAsync("web-embedded", data, siloPort, gatewayPort);
+    var setup = await BenchSetup.CreateAsync(address, options.Get("members", 64));
+
+    using (var client = BenchSetup.Client(address))
+    {
+        var bodyFile = Path.Combine(embedded.WorkDirectory, "body.json");
+        await File.WriteAllBytesAsync(bodyFile, await client.GetByteArrayAsync(setup.Targets[0].Path));
+        var (_, baselineAddress) = await embedded.StartBaselineAsync(bodyFile);
+        Console.WriteLine("baseline: plain ASP.NET Core endpoint, same JSON");
+        baseline = await Load("baseline", new Uri(baselineAddress, setup.Targets[0].Path), null);
+    }
+
+    Say("## Embedded (one process: web front + co-hosted silo + SQLite)");
+    Say("");
+    var rows = new List<(string Name, WrkResult Result)> { ("baseline: plain ASP.NET Core, same JSON", baseline) };
+    foreach (var target in setup.Targets)
+    {
+        rows.Add((target.Name, await Load(target.Name, new Uri(address, target.Path), target)));
+    }
+
+    Table(rows, baseline);
+    Say($"Web front RSS after the load: {front.ResidentBytes() / 1024 / 1024:N0} MiB.");
+    Say("");
+
+    Console.WriteLine("logins and token exchange");
+    var (logins, grants) = await Scenarios.LoginsAsync(address, setup.Members, options.Get("login-concurrency", 8), TimeSpan.FromSeconds(options.Get("login-seconds", 10)));
+    var (exchanges, accessByMember) = await Scenarios.ExchangesAsync(address, grants, 16);
+    Say("| operation | per second | p50 | p99 | failed |");
+    Say("|---|---:|---:|---:|---:|");
+    Say($"| login (`login_challenge`, PBKDF2 100 000 iterations), {options.Get("login-concurrency", 8)} concurrent | {logins.PerSecond:N0} | {logins.P50Ms:N1} ms | {logins.P99Ms:N1} ms | {logins.Failed} |");
+    Say($"| token exchange (grant → access + refresh), 16 concurrent, {exchanges.Count} grants | {exchanges.PerSecond:N0} | {exchanges.P50Ms:N1} ms | {exchanges.P99Ms:N1} ms | {exchanges.Failed} |");
+    Say("");
+
+    Console.WriteLine("cold sessions: restarting the web front");
+    front.Stop(TimeSpan.FromSeconds(30));
+    var (_, restarted) = await embedded.StartEmbeddedAsync("web-embedded-restarted", data, siloPort, gatewayPort);
+    var tokens = accessByMember.Values.ToList();
+    var cold = await Scenarios.ValidateEachAsync(restarted, tokens);
+    var warm = await Scenarios.ValidateEachAsync(restarted, tokens);
+    Say($"Cold-session validation (after a restart: grain not active, state in SQLite), {cold.Count} members, one request each, sequential:");
+    Say("");
+    Say("| validation | p50 | p99 | max | failed |");
+    Say("|---|---:|---:|---:|---:|");
+    Say($"| cold (activates the session grain, reads SQLite) | {cold.P50Ms:N2} ms | {cold.P99Ms:N2} ms | {cold.MaxMs:N2} ms | {cold.Failed} |");
+    Say($"| warm (same tokens again) | {warm.P50Ms:N2} ms | {warm.P99Ms:N2} ms | {warm.MaxMs:N2} ms | {warm.Failed} |");
+    Say("");
+}
+
+if (options.Has("skip-cluster"))
+{
+    Say("(cluster part skipped: --skip-cluster)");
+}
+else if (!OnPath("redis-server"))
+{
+    Say("(cluster part skipped: redis-server is not installed; apt-get install redis-server)");
+}
+else
+{
+    using var cluster = new Deployment(root, Path.Combine(work, "cluster"));
+    Console.WriteLine("cluster: Redis, 2 silos, 2 web fronts");
+    var redis = await cluster.StartRedisAsync();
+    await cluster.StartSiloAsync(1, redis);
+    await cluster.StartSiloAsync(2, redis);
+    var (_, frontA) = await cluster.StartClientFrontAsync(1, redis);
+    var (_, frontB) = await cluster.StartClientFrontAsync(2, redis);
+    var setup = await BenchSetup.CreateAsync(frontA, 8);
+
+    Say("## Cluster (Redis + 2 silos + web front as an Orleans client; load on one web front)");
+    Say("");
+    var rows = new List<(string Name, WrkResult Result)>();
+    foreach (var target in setup.Targets)
+    {
+        rows.Add((target.Name, await Load("cluster " + target.Name, new Uri(frontA, target.Path), target)));
+    }
+
+    Table(rows, baseline);
+    Console.WriteLine("revocation across web fronts");
+    var (staticRevocation, sessionRevocation) = await Scenarios.RevocationAsync(frontA, frontB, setup.Members[1], 10);
+    Say("Revocation made through web front A, timed until web front B refuses the token (10 rounds):");
+    Say("");
+    Say("| revocation | p50 | max | not honoured within 5 s |");
+    Say("|---|---:|---:|---:|");
+    Say($"| static token (`DELETE /admin/apis/{{id}}/static-tokens/{{id}}`) | {staticRevocation.P50Ms:N0} ms | {staticRevocation.MaxMs:N0} ms | {staticRevocation.Failed} |");
+    Say($"| member sessions (`DELETE /admin/members/{{id}}/sessions`) | {sessionRevocation.P50Ms:N0} ms | {sessionRevocation.MaxMs:N0} ms | {sessionRevocation.Failed} |");
+    Say("");
+}
+
+var outPath = options.Value("out") ?? Path.Combine(root, "bench", "results", "latest.md");
+Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+await File.WriteAllTextAsync(outPath, output.ToString());
+Console.WriteLine($"report written to {outPath}; logs in {work}");
+return 0;
+
+void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
+{
+    var none = rows.First(r => r.Name == "none").Result;
+    Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs baseline | p99 over `none` | non-2xx |");
+    Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (name, r) in rows)
+    {
+        Say($"| {name} | {r.RequestsPerSecond:N0} | {r.P50 / 1000:N2} ms | {r.P99 / 1000:N2} ms | {r.P999 / 1000:N2} ms | " +
+            $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
+    }
+
+    Say("");
+}
+
+static string FindRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Distributed.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    throw new InvalidOperationException("run the harness inside the repository (Distributed.sln not found)");
+}
+
+static string Git(string root, string arguments)
+{
+    try
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", arguments) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var text = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return text;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return "unknown";
+    }
+}
+
+static string Machine()
+{
+    var cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+        : null;
+    var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024;
+    return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {memory:N0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+}
+
+static bool OnPath(string program) =>
+    (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, program)));
+
+/// <summary>Command-line options: a command, <c>--name value</c> pairs, flags and bare numbers.</summary>
+internal sealed class Options
+{
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+
+    public string Command { get; private set; } = "run";
+
+    public List<int> Counts { get; } = [];
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+                options._values[args[i][2..]] = hasValue ? args[++i] : null;
+            }
+            else if (int.TryParse(args[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+            {
+                options.Counts.Add(count);
+            }
+            else
+            {
+                options.Command = args[i] is "run" or "sessions" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions)");
+            }
+        }
+
+        if (options.Command == "sessions" && options.Counts.Count == 0)
+        {
+            options.Counts.AddRange([100_000, 1_000_000]);
+        }
+
+        return options;
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    public string? Value(string name) => _values.GetValueOrDefault(name);
+
+    public int Get(string name, int fallback) =>
+        _values.TryGetValue(name, out var value) && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : fallback;
+}

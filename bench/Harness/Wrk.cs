@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ApiSecurity.Bench;
+
+/// <summary>One wrk run's figures (latencies in microseconds).</summary>
+public sealed record WrkResult(long Requests, double Seconds, long Non2xx, long SocketErrors, double P50, double P90, double P99, double P999, double Max)
+{
+    public double RequestsPerSecond => Requests / Seconds;
+}
+
+/// <summary>Drives <c>wrk</c> (loopback only, bounded in time) with <c>bench/wrk/report.lua</c>.</summary>
+public sealed class Wrk(string script, int threads, int connections)
+{
+    public static bool IsInstalled()
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("wrk", "--version") { RedirectStandardOutput = true, RedirectStandardError = true });
+            probe!.WaitForExit(5_000);
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    public async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, string? headerName = null, string? headerValue = null)
+    {
+        if (!url.IsLoopback)
+        {
+            throw new ArgumentException("the harness only sends load to loopback", nameof(url));
+        }
+
+        var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+                     "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "5s", "-s", script, url.ToString() })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["BENCH_HEADER_NAME"] = headerName ?? string.Empty;
+        info.Environment["BENCH_HEADER_VALUE"] = headerValue ?? string.Empty;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no summary: {output} {error}");
+        var fields = line[6..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.Split('='))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        return new WrkResult(
+            (long)fields["requests"], fields["duration_us"] / 1e6, (long)fields["non2xx"],
+            (long)(fields["connect"] + fields["read"] + fields["write"] + fields["timeout"]),
+            fields["p50_us"], fields["p90_us"], fields["p99_us"], fields["p999_us"], fields["max_us"]);
+    }
+}
