@@ -25,6 +25,7 @@ public static class WebFrontApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
+        configuration.AddHostDefaults();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace ApiSecurity.Hosting.Configuration;
+
+/// <summary>
+/// Configuration defaults of every host, placed beneath all other sources so <c>appsettings.json</c>,
+/// environment variables and the command line still override them. They hold wherever the binary is
+/// started from (a dll run outside its folder does not find its <c>appsettings.json</c>).
+/// </summary>
+public static class HostDefaults
+{
+    /// <summary>Quiet framework categories: per-request logs at Information would cost more than the request.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Values = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+    };
+
+    /// <summary>Inserts <see cref="Values"/> as the lowest-precedence source.</summary>
+    public static void AddHostDefaults(this IConfigurationBuilder configuration) =>
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Values });
+}
