@@ -4,8 +4,8 @@ using System.Text;
 using ApiSecurity.Bench;
 
 // The benchmark harness (see bench/README.md):
-//   Harness run [--duration 20] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
-//               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md]
+//   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
+//               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions 100000 1000000 [--concurrency 256]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -26,7 +26,8 @@ if (!Wrk.IsInstalled())
     return 2;
 }
 
-var duration = TimeSpan.FromSeconds(options.Get("duration", 20));
+const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
+var duration = TimeSpan.FromSeconds(options.Get("duration", 10));
 var warmup = TimeSpan.FromSeconds(options.Get("warmup", 5));
 var wrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 64));
 var work = Path.Combine(Path.GetTempPath(), "apisec-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"));
@@ -37,10 +38,46 @@ void Say(string line)
     output.AppendLine(line);
 }
 
-async Task<WrkResult> Load(string label, Uri url, ModeTarget? target)
+var rounds = Math.Max(1, options.Get("rounds", 3));
+
+// Every row is measured once per round, rows rotating their order each round, so that drift of the
+// shared machine spreads over all rows; a row reports its median round (by requests/s).
+async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<(string Name, Uri Url, ModeTarget? Target)> rows, ChildProcess? server, string prefix)
 {
-    await wrk.RunAsync(url, warmup, target?.HeaderName, target?.HeaderValue);
-    var result = await wrk.RunAsync(url, duration, target?.HeaderName, target?.HeaderValue);
+    foreach (var (name, url, target) in rows)
+    {
+        await wrk.RunAsync(url, warmup, target?.HeaderName, target?.HeaderValue);
+    }
+
+    var results = rows.ToDictionary(r => r.Name, _ => new List<WrkResult>());
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (name, url, target) = rows[(i + round) % rows.Count];
+            results[name].Add(await Load($"{prefix}{name} (round {round + 1})", url, target, server));
+        }
+    }
+
+    return rows.Select(r => (r.Name, results[r.Name].OrderBy(x => x.RequestsPerSecond).ElementAt(rounds / 2))).ToList();
+}
+
+async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, ChildProcess? server = null)
+{
+    var running = wrk.RunAsync(url, duration, target?.HeaderName, target?.HeaderValue);
+    if (server is not null && options.Value("trace") is { } traced && label.StartsWith(traced, StringComparison.Ordinal))
+    {
+        // --trace <mode>: a CPU sample of the server during that row (dotnet-trace, speedscope format).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var file = Path.Combine(work, $"trace-{label.Replace(' ', '_')}.nettrace");
+        using var trace = Process.Start(new ProcessStartInfo("dotnet-trace",
+            ["collect", "-p", server.Id.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time",
+             "--duration", $"00:00:00:{Math.Max(1, (int)duration.TotalSeconds - 2):00}", "--format", "Speedscope", "-o", file]) { RedirectStandardOutput = true })!;
+        await trace.WaitForExitAsync();
+        Console.WriteLine($"  trace: {Path.ChangeExtension(file, ".speedscope.json")}");
+    }
+
+    var result = await running;
     Console.WriteLine($"  {label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50 / 1000:N2} ms, p99 {result.P99 / 1000:N2} ms, non-2xx {result.Non2xx}");
     return result;
 }
@@ -48,8 +85,8 @@ async Task<WrkResult> Load(string label, Uri url, ModeTarget? target)
 Say($"# Benchmark run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Say("");
 Say($"- commit: `{Git(root, "rev-parse --short HEAD")}`; machine: {Machine()}");
-Say($"- load: wrk, {options.Get("threads", 2)} threads, {options.Get("connections", 64)} connections, {warmup.TotalSeconds:N0} s warm-up then {duration.TotalSeconds:N0} s per row, loopback; " +
-    "client and server share the machine's cores");
+Say($"- load: wrk, {options.Get("threads", 2)} threads, {options.Get("connections", 64)} connections, loopback; {warmup.TotalSeconds:N0} s warm-up per row, then {rounds} rounds of " +
+    $"{duration.TotalSeconds:N0} s per row (row order rotating); each row shows its median round; client and server share the machine's cores");
 Say($"- command: `bench/run {string.Join(' ', args)}`".Replace("bench/run run", "bench/run", StringComparison.Ordinal));
 Say("");
 
@@ -68,18 +105,15 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
         await File.WriteAllBytesAsync(bodyFile, await client.GetByteArrayAsync(setup.Targets[0].Path));
         var (_, baselineAddress) = await embedded.StartBaselineAsync(bodyFile);
         Console.WriteLine("baseline: plain ASP.NET Core endpoint, same JSON");
-        baseline = await Load("baseline", new Uri(baselineAddress, setup.Targets[0].Path), null);
+        var plan = new List<(string Name, Uri Url, ModeTarget? Target)> { (BaselineRow, new Uri(baselineAddress, setup.Targets[0].Path), null) };
+        plan.AddRange(setup.Targets.Select(t => (t.Name, new Uri(address, t.Path), (ModeTarget?)t)));
+        var rows = await LoadAll(plan, front, string.Empty);
+        baseline = rows[0].Result;
+        Say("## Embedded (one process: web front + co-hosted silo + SQLite)");
+        Say("");
+        Table(rows, baseline);
     }
 
-    Say("## Embedded (one process: web front + co-hosted silo + SQLite)");
-    Say("");
-    var rows = new List<(string Name, WrkResult Result)> { ("baseline: plain ASP.NET Core, same JSON", baseline) };
-    foreach (var target in setup.Targets)
-    {
-        rows.Add((target.Name, await Load(target.Name, new Uri(address, target.Path), target)));
-    }
-
-    Table(rows, baseline);
     Say($"Web front RSS after the load: {front.ResidentBytes() / 1024 / 1024:N0} MiB.");
     Say("");
 
@@ -128,12 +162,7 @@ else
 
     Say("## Cluster (Redis + 2 silos + web front as an Orleans client; load on one web front)");
     Say("");
-    var rows = new List<(string Name, WrkResult Result)>();
-    foreach (var target in setup.Targets)
-    {
-        rows.Add((target.Name, await Load("cluster " + target.Name, new Uri(frontA, target.Path), target)));
-    }
-
+    var rows = await LoadAll(setup.Targets.Select(t => (t.Name, new Uri(frontA, t.Path), (ModeTarget?)t)).ToList(), null, "cluster ");
     Table(rows, baseline);
     Console.WriteLine("revocation across web fronts");
     var (staticRevocation, sessionRevocation) = await Scenarios.RevocationAsync(frontA, frontB, setup.Members[1], 10);

@@ -6,7 +6,6 @@ using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ApiSecurity.WebFront;
@@ -51,10 +50,12 @@ public static class WebFrontApplication
         builder.Services.AddHttpForwarder();
         builder.Services.AddHealthChecks();
 
-        builder.Services
-            .AddAdminAuthentication(configuration)
-            .AddScheme<AuthenticationSchemeOptions, RcmsCredentialHandler>(RcmsCredentialHandler.SchemeName, null);
+        builder.Services.AddAdminAuthentication(configuration);
+        builder.Services.AddSingleton<RcmsAuthenticator>();
 
+        builder.Services.Configure<SessionCacheOptions>(configuration.GetSection(SessionCacheOptions.Section));
+        builder.Services.AddSingleton<SessionValidationCache>();
+        builder.Services.AddSingleton<SessionGrains>();
         builder.Services.AddSingleton<ApiSnapshotCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiSnapshotCache>());
         builder.Services.AddSingleton<IRcmsOperation, LoginChallengeOperation>();

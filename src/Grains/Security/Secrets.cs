@@ -32,6 +32,15 @@ public static class Secrets
         return Base64Url.EncodeToString(bytes);
     }
 
+    /// <summary>Writes SHA-256 of the UTF-8 bytes of <paramref name="secret"/> (at most 512 characters) into 32 bytes.</summary>
+    public static void Hash(ReadOnlySpan<char> secret, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(secret.Length, 512);
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
+        var written = Encoding.UTF8.GetBytes(secret, utf8);
+        SHA256.HashData(utf8[..written], destination);
+    }
+
     /// <summary>SHA-256 of the UTF-8 bytes of <paramref name="secret"/>.</summary>
     public static byte[] Hash(ReadOnlySpan<char> secret)
     {

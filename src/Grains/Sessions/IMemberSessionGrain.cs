@@ -21,17 +21,17 @@ public interface IMemberSessionGrain : IGrainWithIntegerKey
     [Alias("Refresh")]
     Task<TokenExchange?> RefreshAsync(string scope, string secret, TokenPolicy policy);
 
-    /// <summary>The login id of a valid access token for <paramref name="scope"/>, else null.</summary>
+    /// <summary>The login of a valid access token for <paramref name="scope"/> and the token's expiry, else null.</summary>
     [Alias("ValidateAccess"), ReadOnly]
-    Task<string?> ValidateAccessAsync(string scope, string secret);
+    Task<SessionCheck?> ValidateAccessAsync(string scope, string secret);
 
     /// <summary>Starts a cookie login.</summary>
     [Alias("StartCookieSession")]
     Task<CookieIssue> StartCookieSessionAsync(CookiePolicy policy, bool loginSave, string apiId, string? clientIp);
 
-    /// <summary>The login id of a valid cookie session, else null; refreshes the idle timer.</summary>
+    /// <summary>The login of a valid cookie session and when it ends if left idle, else null; refreshes the idle timer.</summary>
     [Alias("ValidateCookie"), ReadOnly]
-    Task<string?> ValidateCookieAsync(string secret);
+    Task<SessionCheck?> ValidateCookieAsync(string secret);
 
     /// <summary>Starts a new cookie session from a valid auto-login token, else null.</summary>
     [Alias("RestoreCookieSession")]

@@ -4,11 +4,14 @@ using Orleans.Storage;
 namespace ApiSecurity.Grains.Sessions;
 
 /// <inheritdoc cref="IMemberSessionGrain"/>
-[GrainType("member-session")]
+[GrainType(GrainTypeName)]
 public sealed class MemberSessionGrain(
     [PersistentState("member-session", StorageNames.Store)] IPersistentState<MemberSessionState> state,
     TimeProvider time) : Grain, IMemberSessionGrain
 {
+    /// <summary>The grain type (part of every session grain's id).</summary>
+    public const string GrainTypeName = "member-session";
+
     private const int MaxLoginsPerMember = 200;
 
     // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
@@ -120,11 +123,11 @@ public sealed class MemberSessionGrain(
     }
 
     /// <inheritdoc/>
-    public Task<string?> ValidateAccessAsync(string scope, string secret)
+    public Task<SessionCheck?> ValidateAccessAsync(string scope, string secret)
     {
         var access = Find(secret, TokenKind.Access);
         var valid = access is not null && access.ExpiresAt > Now && InScope(access, scope);
-        return Task.FromResult(valid ? access!.LoginId : null);
+        return Task.FromResult(valid ? new SessionCheck(access!.LoginId, access.ExpiresAt) : null);
     }
 
     /// <inheritdoc/>
@@ -139,23 +142,24 @@ public sealed class MemberSessionGrain(
     }
 
     /// <inheritdoc/>
-    public Task<string?> ValidateCookieAsync(string secret)
+    public Task<SessionCheck?> ValidateCookieAsync(string secret)
     {
         var now = Now;
         if (Find(secret, TokenKind.CookieSession) is not { } session || session.ExpiresAt <= now
             || !S.Logins.TryGetValue(session.LoginId, out var login))
         {
-            return Task.FromResult<string?>(null);
+            return Task.FromResult<SessionCheck?>(null);
         }
 
         if (login.IdleTimeout > 0 && LastSeen(login) + login.IdleTimeout <= now)
         {
-            return Task.FromResult<string?>(null);
+            return Task.FromResult<SessionCheck?>(null);
         }
 
         _lastSeen[login.Id] = now;
         _lastSeenDirty = true;
-        return Task.FromResult<string?>(login.Id);
+        var validUntil = login.IdleTimeout > 0 ? Math.Min(session.ExpiresAt, now + login.IdleTimeout) : session.ExpiresAt;
+        return Task.FromResult<SessionCheck?>(new SessionCheck(login.Id, validUntil));
     }
 
     /// <inheritdoc/>

@@ -72,3 +72,7 @@ public sealed record SessionInfo(
     [property: Id(4)] long ExpiresAt,
     [property: Id(5)] long LastSeenAt,
     [property: Id(6)] string? ClientIp);
+
+/// <summary>A valid access token or cookie session: its login and how long it stays valid (Unix seconds).</summary>
+[GenerateSerializer, Immutable, Alias("SessionCheck")]
+public sealed record SessionCheck([property: Id(0)] string LoginId, [property: Id(1)] long ValidUntil);

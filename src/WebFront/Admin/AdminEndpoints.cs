@@ -6,6 +6,7 @@ using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
 using ApiSecurity.Hosting.Admin;
 using ApiSecurity.WebFront.Rcms;
+using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Admin;
 
@@ -268,13 +269,14 @@ public static partial class AdminEndpoints
         return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
     }
 
-    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions)
     {
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
+        sessions.Forget(id);
         await cache.PollAsync();
         return Results.NoContent();
     }
@@ -301,20 +303,30 @@ public static partial class AdminEndpoints
         return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
     }
 
-    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains)
+    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains, SessionValidationCache cache)
     {
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
+        cache.Forget(id);
         var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
+        cache.Forget(id);
         return AdminHttp.Ok(new { revoked });
     }
 
-    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains)
+    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains, SessionValidationCache cache)
     {
-        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
+        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64)
+        {
+            return AdminHttp.NotFound("Session");
+        }
+
+        cache.Forget(id);
+        var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId);
+        cache.Forget(id);
+        if (!revoked)
         {
             return AdminHttp.NotFound("Session");
         }

@@ -6,6 +6,8 @@ using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 
+using ApiSecurity.WebFront.Rcms.Credentials;
+
 namespace ApiSecurity.WebFront.Rcms;
 
 /// <summary>
@@ -28,7 +30,9 @@ public sealed class CompiledApi
                 g => g.ToFrozenDictionary(e => e.Method, e => new CompiledEndpoint(e), StringComparer.Ordinal),
                 StringComparer.Ordinal);
         AllowHeaders = Endpoints.ToFrozenDictionary(p => p.Key, p => string.Join(", ", p.Value.Keys.Order()), StringComparer.Ordinal);
-        StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(t => Convert.ToHexStringLower(t.Hash), StringComparer.Ordinal);
+        StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(
+            t => Sha256Key.From(t.Hash),
+            t => new CompiledStaticToken(t, new RcmsCaller(t.MemberId, null, t.Id)));
         Cors = BuildCorsPolicy(snapshot.Cors);
     }
 
@@ -56,8 +60,8 @@ public sealed class CompiledApi
     /// <summary>path → value of the <c>Allow</c> header for 405 answers.</summary>
     public FrozenDictionary<string, string> AllowHeaders { get; }
 
-    /// <summary>Static tokens by hex SHA-256.</summary>
-    public FrozenDictionary<string, StaticTokenRecord> StaticTokens { get; }
+    /// <summary>Static tokens by SHA-256, each with the caller it authenticates (built once, not per request).</summary>
+    public FrozenDictionary<Sha256Key, CompiledStaticToken> StaticTokens { get; }
 
     /// <summary>The CORS policy, or null when no origin is allowed.</summary>
     public CorsPolicy? Cors { get; }
@@ -71,14 +75,9 @@ public sealed class CompiledApi
     /// <summary>Compiles a snapshot.</summary>
     public static CompiledApi Compile(ApiSnapshot snapshot) => new(snapshot);
 
-    /// <summary>Finds a static token by value with a constant-time hash comparison; null when unknown.</summary>
-    public StaticTokenRecord? FindStaticToken(string value)
-    {
-        var hash = Secrets.Hash(value);
-        return StaticTokens.TryGetValue(Convert.ToHexStringLower(hash), out var record) && Secrets.HashesEqual(hash, record.Hash)
-            ? record
-            : null;
-    }
+    /// <summary>Finds a static token by value (at most 512 characters) through its SHA-256; null when unknown.</summary>
+    public CompiledStaticToken? FindStaticToken(string value) =>
+        StaticTokens.TryGetValue(Sha256Key.Of(value), out var token) ? token : null;
 
     private static CorsPolicy? BuildCorsPolicy(CorsSettings cors)
     {
@@ -195,3 +194,6 @@ public sealed class CompiledEndpoint
     /// <inheritdoc/>
     public override string ToString() => Encoding.UTF8.GetString(DocumentBody ?? []);
 }
+
+/// <summary>A static token of a compiled API and the caller it authenticates.</summary>
+public sealed record CompiledStaticToken(StaticTokenRecord Record, RcmsCaller Caller);

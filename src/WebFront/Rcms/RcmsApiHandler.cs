@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 
 namespace ApiSecurity.WebFront.Rcms;
@@ -15,6 +14,7 @@ namespace ApiSecurity.WebFront.Rcms;
 public sealed partial class RcmsApiHandler(
     ApiSnapshotCache cache,
     ICorsService cors,
+    RcmsAuthenticator authenticator,
     IEnumerable<IRcmsOperation> operations)
 {
     private readonly IRcmsOperation[] _operations = BuildTable(operations);
@@ -75,12 +75,12 @@ public sealed partial class RcmsApiHandler(
         var credentialRequired = api.Mode != SecurityMode.None && operation is not (Operation.LoginChallenge or Operation.Token);
         var describesStaticToken = operation == Operation.Token && api.Mode == SecurityMode.StaticToken;
         var authentication = credentialRequired || describesStaticToken
-            ? await context.AuthenticateAsync(RcmsCredentialHandler.SchemeName)
-            : AuthenticateResult.NoResult();
+            ? await authenticator.AuthenticateAsync(context, api)
+            : RcmsAuthentication.None;
 
         if (authentication.Failure is not null)
         {
-            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, authentication.Failure.Message);
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, authentication.Failure);
             return;
         }
 
@@ -90,7 +90,7 @@ public sealed partial class RcmsApiHandler(
             return;
         }
 
-        await _operations[(int)operation].ExecuteAsync(context, feature, authentication.Succeeded ? authentication.Principal : null);
+        await _operations[(int)operation].ExecuteAsync(context, feature, authentication.Caller);
     }
 
     /// <summary>Splits <c>/{apiId}/{path}</c>; false when the apiId is not valid.</summary>

@@ -79,6 +79,23 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             }
 
             output.WriteLine($"revocation reached the second web front after {revokedAt.Elapsed.TotalMilliseconds:F0} ms");
+
+            // The same for a member's sessions, although the second front remembers validations for a moment.
+            var member = await new Admin(admin).RegisterMemberAsync();
+            var login = await PostAsync(client1, $"/rcms-api/{issued.DynamicApi}/login", new { email = member.Email, password = member.Password });
+            var exchange = await PostAsync(client1, $"/rcms-api/{issued.DynamicApi}/token", new { grant_token = login.Body["grant_token"]!.GetValue<string>() });
+            var access = exchange.Body["access_token"]!["value"]!.GetValue<string>();
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client2, $"/rcms-api/{issued.DynamicApi}/content/doc", access)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client2, $"/rcms-api/{issued.DynamicApi}/content/doc", access)).Status);
+            Assert.True((await admin.DeleteAsync($"/admin/members/{member.Id}/sessions")).IsSuccessStatusCode);
+            var sessionRevokedAt = Stopwatch.StartNew();
+            while ((await GetAsync(client2, $"/rcms-api/{issued.DynamicApi}/content/doc", access)).Status == HttpStatusCode.OK)
+            {
+                Assert.True(sessionRevokedAt.Elapsed < TimeSpan.FromSeconds(1), "session revocation did not reach the other web front within 1 s");
+                await Task.Delay(20);
+            }
+
+            output.WriteLine($"session revocation reached the second web front after {sessionRevokedAt.Elapsed.TotalMilliseconds:F0} ms");
         }
 
         // A graceful shutdown (SIGTERM) of a silo under load loses no request: its grains move first.

@@ -91,7 +91,7 @@ public sealed class MemberSessionGrainTests(ClusterFixture fixture)
     {
         var sessions = NewMember();
         var cookie = await sessions.StartCookieSessionAsync(new CookiePolicy(1800, 86400, 86400), loginSave: false, "a", null);
-        Assert.Equal(cookie.LoginId, await sessions.ValidateCookieAsync(Secret(cookie.Session)));
+        Assert.Equal(cookie.LoginId, (await sessions.ValidateCookieAsync(Secret(cookie.Session)))?.LoginId);
 
         Assert.True(await sessions.LogoutAsync(Secret(cookie.Session)));
 
@@ -109,7 +109,7 @@ public sealed class MemberSessionGrainTests(ClusterFixture fixture)
         Assert.Null(await sessions.ValidateCookieAsync(Secret(cookie.Session)));
         var restored = await sessions.RestoreCookieSessionAsync(Secret(cookie.AutoLogin!), policy);
         Assert.NotNull(restored);
-        Assert.Equal(cookie.LoginId, await sessions.ValidateCookieAsync(Secret(restored.Session)));
+        Assert.Equal(cookie.LoginId, (await sessions.ValidateCookieAsync(Secret(restored.Session)))?.LoginId);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
+
+using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
@@ -10,6 +11,6 @@ public sealed class DocumentOperation : IRcmsOperation
     public Operation Operation => Operation.DocumentGet;
 
     /// <inheritdoc/>
-    public Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller) =>
+    public Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller) =>
         RcmsResponse.RawAsync(context, request.Endpoint.DocumentBody ?? "{\"errors\":[],\"messages\":[]}"u8.ToArray());
 }

@@ -1,5 +1,6 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
+
+using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
@@ -10,5 +11,5 @@ public interface IRcmsOperation
     Operation Operation { get; }
 
     /// <summary>Handles the request. <paramref name="caller"/> is the authenticated principal, or null without credential.</summary>
-    Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller);
+    Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
@@ -18,7 +17,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
     public Operation Operation => Operation.LoginChallenge;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
         var (status, document) = await RcmsRequestBody.ReadObjectAsync(context.Request);
         if (document is null)

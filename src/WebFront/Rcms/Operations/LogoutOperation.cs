@@ -1,23 +1,23 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
-using ApiSecurity.Grains.Sessions;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary><c>Authentication / Login / logout</c>: ends the caller's login on the server and expires the cookies.</summary>
-public sealed class LogoutOperation(IGrainFactory grains) : IRcmsOperation
+public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCache cache) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Logout;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
-        if (caller?.GetMemberId() is { } memberId && caller.GetLoginId() is { } loginId)
+        if (caller?.MemberId is { } memberId && caller.LoginId is { } loginId)
         {
-            await StateConflict.RetryOnceAsync(() => grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAsync(loginId));
+            cache.Forget(memberId);
+            await StateConflict.RetryOnceAsync(() => sessions.For(memberId).RevokeAsync(loginId));
+            cache.Forget(memberId);
         }
 
         if (request.Api.Mode == SecurityMode.Cookie || SessionCookies.ReadAccess(context.Request) is not null)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.WebFront.Rcms.Credentials;
@@ -12,9 +11,9 @@ public sealed class ProfileOperation(IGrainFactory grains) : IRcmsOperation
     public Operation Operation => Operation.Profile;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
-        var profile = caller?.GetMemberId() is { } memberId ? await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync() : null;
+        var profile = caller?.MemberId is { } memberId ? await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync() : null;
         if (profile is null)
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Login required");

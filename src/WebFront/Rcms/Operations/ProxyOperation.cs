@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using Microsoft.Extensions.Primitives;
@@ -34,10 +33,10 @@ public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<Pro
     public Operation Operation => Operation.ProxyForward;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
         var upstream = request.Endpoint.Settings.Upstream!;
-        var transformer = new Transformer(upstream, caller?.GetMemberId());
+        var transformer = new Transformer(upstream, caller?.MemberId);
         var error = await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), _client, RequestConfig, transformer);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
@@ -60,7 +59,7 @@ public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<Pro
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.RequestUri = new Uri(upstream.GetLeftPart(UriPartial.Path) + MergeQuery(upstream.Query, httpContext.Request.QueryString.Value));
             proxyRequest.Headers.Host = null;
-            proxyRequest.Headers.Remove(RcmsCredentialHandler.TokenHeader);
+            proxyRequest.Headers.Remove(RcmsAuthenticator.TokenHeader);
             proxyRequest.Headers.Remove(MemberIdHeader);
             proxyRequest.Headers.Remove("Cookie");
             var cookies = FilterCookies(httpContext.Request.Headers.Cookie);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
@@ -11,13 +10,13 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// <c>Authentication / Login / token</c>. Static mode: describes the presented static token.
 /// Other modes: exchanges a grant token, or a refresh token, for tokens (SPEC §3.1).
 /// </summary>
-public sealed class TokenOperation(IGrainFactory grains) : IRcmsOperation
+public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidationCache cache) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Token;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, ClaimsPrincipal? caller)
+    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
         if (request.Api.Mode == SecurityMode.StaticToken)
         {
@@ -55,7 +54,7 @@ public sealed class TokenOperation(IGrainFactory grains) : IRcmsOperation
         TokenExchange? exchange = null;
         if (SessionToken.TryParse(isGrant ? grantToken : refreshToken, out var token))
         {
-            var sessions = grains.GetGrain<IMemberSessionGrain>(token.MemberId);
+            var sessions = sessionGrains.For(token.MemberId);
             var policy = request.Endpoint.TokenPolicy;
             exchange = await StateConflict.RetryOnceAsync(() => isGrant
                 ? sessions.RedeemGrantAsync(request.Api.Scope, token.Secret, policy)
@@ -64,6 +63,8 @@ public sealed class TokenOperation(IGrainFactory grains) : IRcmsOperation
 
         if (exchange is null)
         {
+            // A refused exchange may have revoked a whole login (reuse of a grant or rotated refresh token).
+            cache.Forget(token.MemberId);
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized,
                 isGrant ? "Invalid or expired grant token" : "Invalid or expired refresh token");
             return;
@@ -85,10 +86,10 @@ public sealed class TokenOperation(IGrainFactory grains) : IRcmsOperation
         });
     }
 
-    private static Task DescribeStaticTokenAsync(HttpContext context, CompiledApi api, ClaimsPrincipal? caller)
+    private static Task DescribeStaticTokenAsync(HttpContext context, CompiledApi api, RcmsCaller? caller)
     {
-        var tokenId = caller?.FindFirst(RcmsClaims.StaticTokenId)?.Value;
-        var token = tokenId is null ? null : api.StaticTokens.Values.FirstOrDefault(t => t.Id == tokenId);
+        var tokenId = caller?.StaticTokenId;
+        var token = tokenId is null ? null : api.StaticTokens.Values.Select(t => t.Record).FirstOrDefault(t => t.Id == tokenId);
         if (token is null)
         {
             return RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, RcmsResponse.AccessTokenRequired);

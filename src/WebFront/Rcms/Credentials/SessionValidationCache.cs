@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using ApiSecurity.Grains.Security;
+using ApiSecurity.Grains.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace ApiSecurity.WebFront.Rcms.Credentials;
+
+/// <summary>Settings of <see cref="SessionValidationCache"/> (section <c>Security:SessionCache</c>).</summary>
+public sealed class SessionCacheOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Security:SessionCache";
+
+    /// <summary>
+    /// How long this web front trusts a positive validation before asking the session grain again;
+    /// zero asks on every request. It bounds how late a revocation made through another web front is honoured here.
+    /// </summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Most entries kept; beyond it new validations are not cached.</summary>
+    public int MaxEntries { get; set; } = 200_000;
+}
+
+/// <summary>
+/// A short-lived memory of positive session validations (dynamic access tokens and cookie sessions)
+/// on one web front, so a busy session costs one grain call per <see cref="SessionCacheOptions.Duration"/>
+/// rather than one per request. Keys are SHA-256 of the secret, never the secret. An entry never
+/// outlives its token, and a logout or revocation made through this web front drops the member's
+/// entries at once (a per-member epoch read before the grain call, so a validation racing a
+/// revocation is not cached); one made through another web front is honoured within the duration.
+/// </summary>
+public sealed class SessionValidationCache
+{
+    private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+    private readonly ConcurrentDictionary<long, int> _epochs = new();
+    private readonly TimeProvider _time;
+    private readonly long _durationTicks;
+    private readonly int _maxEntries;
+    private const int MaxEpochs = 100_000;
+    private long _generation;
+    private long _nextSweep;
+    private int _sweeping;
+
+    public SessionValidationCache(IOptions<SessionCacheOptions> options, TimeProvider time)
+    {
+        _time = time;
+        var duration = options.Value.Duration;
+        _durationTicks = duration <= TimeSpan.Zero ? 0 : (long)(duration.TotalSeconds * time.TimestampFrequency);
+        _maxEntries = options.Value.MaxEntries;
+    }
+
+    /// <summary>False when the duration is zero: every request asks the grain.</summary>
+    public bool Enabled => _durationTicks > 0;
+
+    /// <summary>How many validations are remembered now.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>The cache key of a token (hashes the secret).</summary>
+    public static Key KeyOf(long memberId, string secret, TokenKind kind, string? scope) =>
+        new(memberId, Sha256Key.Of(secret), kind, scope);
+
+    /// <summary>The member's current epoch; read it before asking the grain and pass it to <see cref="Remember"/>.</summary>
+    public long EpochOf(long memberId) =>
+        (Volatile.Read(ref _generation) << 32) | (uint)(_epochs.TryGetValue(memberId, out var epoch) ? epoch : 0);
+
+    /// <summary>The login id of a remembered, still valid validation, else null.</summary>
+    public string? Recall(in Key key)
+    {
+        if (!Enabled || !_entries.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        if (entry.Until <= _time.GetTimestamp() || entry.Epoch != EpochOf(key.MemberId))
+        {
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
+            return null;
+        }
+
+        return entry.LoginId;
+    }
+
+    /// <summary>Remembers a positive validation until the duration passes or the token ends, whichever is first.</summary>
+    public void Remember(in Key key, SessionCheck check, long epoch)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var secondsLeft = check.ValidUntil - _time.GetUtcNow().ToUnixTimeSeconds();
+        if (secondsLeft <= 0)
+        {
+            return;
+        }
+
+        var until = now + Math.Min(_durationTicks, secondsLeft * _time.TimestampFrequency);
+        SweepIfDue(now);
+        if (_entries.Count < _maxEntries)
+        {
+            _entries[key] = new Entry(check.LoginId, until, epoch);
+        }
+    }
+
+    /// <summary>Drops every remembered validation of a member (logout, revocation, deletion through this web front).</summary>
+    public void Forget(long memberId) => _epochs.AddOrUpdate(memberId, 1, static (_, epoch) => epoch + 1);
+
+    private void SweepIfDue(long now)
+    {
+        if (now < Volatile.Read(ref _nextSweep) || Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.Until <= now)
+                {
+                    _entries.TryRemove(KeyValuePair.Create(key, entry));
+                }
+            }
+
+            if (_epochs.Count > MaxEpochs)
+            {
+                // Start the epochs again under a new generation: every entry and every validation in
+                // flight carries the old generation, so none of them can be trusted afterwards.
+                Interlocked.Increment(ref _generation);
+                _epochs.Clear();
+                _entries.Clear();
+            }
+
+            Volatile.Write(ref _nextSweep, now + Math.Max(_durationTicks, _time.TimestampFrequency) * 4);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    /// <summary>A token's identity in the cache: member, SHA-256 of the secret, kind and API scope.</summary>
+    public readonly record struct Key(long MemberId, Sha256Key Secret, TokenKind Kind, string? Scope);
+
+    private sealed record Entry(string LoginId, long Until, long Epoch);
+}

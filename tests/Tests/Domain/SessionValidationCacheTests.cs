@@ -1,0 +1,123 @@
+using ApiSecurity.Grains.Sessions;
+using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.Extensions.Options;
+
+namespace ApiSecurity.Tests.Domain;
+
+public sealed class SessionValidationCacheTests
+{
+    private const string Secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA";
+
+    private readonly ManualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+
+    [Fact]
+    public void Remembers_a_validation_for_the_configured_duration_only()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-a");
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+
+        Assert.Equal("login-1", cache.Recall(key));
+        _time.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.Equal("login-1", cache.Recall(key));
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Null(cache.Recall(key));
+    }
+
+    [Fact]
+    public void Never_outlives_the_token()
+    {
+        var cache = Create(TimeSpan.FromSeconds(30));
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-a");
+        cache.Remember(key, new SessionCheck("login-1", Now + 1), cache.EpochOf(7));
+
+        Assert.Equal("login-1", cache.Recall(key));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(cache.Recall(key));
+
+        cache.Remember(key, new SessionCheck("login-1", Now), cache.EpochOf(7));
+        Assert.Null(cache.Recall(key));
+    }
+
+    [Fact]
+    public void Keys_differ_by_member_secret_kind_and_scope()
+    {
+        var cache = Create(TimeSpan.FromSeconds(1));
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-a");
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+
+        Assert.Null(cache.Recall(SessionValidationCache.KeyOf(8, Secret, TokenKind.Access, "scope-a")));
+        Assert.Null(cache.Recall(SessionValidationCache.KeyOf(7, Secret + "x", TokenKind.Access, "scope-a")));
+        Assert.Null(cache.Recall(SessionValidationCache.KeyOf(7, Secret, TokenKind.CookieSession, "scope-a")));
+        Assert.Null(cache.Recall(SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-b")));
+        Assert.Equal("login-1", cache.Recall(SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-a")));
+    }
+
+    [Fact]
+    public void Forget_drops_the_members_entries_and_a_validation_that_raced_it()
+    {
+        var cache = Create(TimeSpan.FromSeconds(1));
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.CookieSession, null);
+        var other = SessionValidationCache.KeyOf(9, Secret, TokenKind.CookieSession, null);
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        cache.Remember(other, new SessionCheck("login-9", Now + 3600), cache.EpochOf(9));
+
+        var epochBeforeRevocation = cache.EpochOf(7);
+        cache.Forget(7);
+        Assert.Null(cache.Recall(key));
+        Assert.Equal("login-9", cache.Recall(other));
+
+        // A grain answer obtained before the revocation arrives after it: it must not be trusted.
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), epochBeforeRevocation);
+        Assert.Null(cache.Recall(key));
+
+        cache.Remember(key, new SessionCheck("login-2", Now + 3600), cache.EpochOf(7));
+        Assert.Equal("login-2", cache.Recall(key));
+    }
+
+    [Fact]
+    public void A_zero_duration_disables_it()
+    {
+        var cache = Create(TimeSpan.Zero);
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "scope-a");
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+
+        Assert.False(cache.Enabled);
+        Assert.Null(cache.Recall(key));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Stops_growing_at_its_limit_and_sweeps_expired_entries()
+    {
+        var cache = new SessionValidationCache(Options.Create(new SessionCacheOptions { Duration = TimeSpan.FromSeconds(1), MaxEntries = 10 }), _time);
+        for (var i = 0; i < 25; i++)
+        {
+            cache.Remember(SessionValidationCache.KeyOf(i, Secret, TokenKind.Access, "s"), new SessionCheck("l", Now + 3600), cache.EpochOf(i));
+        }
+
+        Assert.Equal(10, cache.Count);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        cache.Remember(SessionValidationCache.KeyOf(100, Secret, TokenKind.Access, "s"), new SessionCheck("l", Now + 3600), cache.EpochOf(100));
+        Assert.Equal(1, cache.Count);
+    }
+
+    private long Now => _time.GetUtcNow().ToUnixTimeSeconds();
+
+    private SessionValidationCache Create(TimeSpan duration) =>
+        new(Options.Create(new SessionCacheOptions { Duration = duration }), _time);
+
+    /// <summary>A clock that moves only when told; wall time and timestamps move together.</summary>
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private TimeSpan _elapsed;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override DateTimeOffset GetUtcNow() => start + _elapsed;
+
+        public override long GetTimestamp() => _elapsed.Ticks;
+
+        public void Advance(TimeSpan by) => _elapsed += by;
+    }
+}
