@@ -6,7 +6,7 @@ using ApiSecurity.Bench;
 // The benchmark harness (see bench/README.md):
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
 //               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
-//   Harness sessions 100000 1000000 [--concurrency 256]
+//   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -14,7 +14,7 @@ var root = FindRoot();
 
 if (options.Command == "sessions")
 {
-    var report = await SessionMemory.RunAsync(options.Counts, options.Get("concurrency", 256));
+    var report = await SessionMemory.RunAsync(options.Counts, options.Get("concurrency", 256), options.Get("hold", 0));
     Console.WriteLine();
     Console.WriteLine(report);
     return 0;

@@ -16,7 +16,7 @@ namespace ApiSecurity.Bench;
 /// </summary>
 public static class SessionMemory
 {
-    public static async Task<string> RunAsync(IReadOnlyList<int> counts, int concurrency)
+    public static async Task<string> RunAsync(IReadOnlyList<int> counts, int concurrency, int holdSeconds = 0)
     {
         var data = Path.Combine(Path.GetTempPath(), "apisec-sessions-" + Guid.NewGuid().ToString("N")[..8]);
         var builder = Host.CreateApplicationBuilder();
@@ -84,6 +84,13 @@ public static class SessionMemory
             var (rss, heap) = Settle();
             lines.Add($"| {target:N0} | {Mib(rss)} MiB | {Mib(heap)} MiB | {(rss - rss0) / (double)target:N0} B | {(heap - heap0) / (double)target:N0} B | {rate:N0}/s |");
             Console.WriteLine(lines[^1]);
+        }
+
+        if (holdSeconds > 0)
+        {
+            // Time to take a heap snapshot: dotnet-gcdump collect -p <pid>.
+            Console.WriteLine($"holding {holdSeconds} s; pid {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
         }
 
         await host.StopAsync();

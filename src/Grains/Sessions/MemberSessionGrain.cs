@@ -17,7 +17,10 @@ public sealed class MemberSessionGrain(
     // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
     // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
     private static readonly TimeSpan LastSeenFlushPeriod = TimeSpan.FromMinutes(1);
-    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
+    // Allocated on first use, and the flush timer registered only then: most activations never need
+    // them, and at a million live sessions per silo every activation's bytes count (see BENCHMARKS.md).
+    private Dictionary<string, long>? _lastSeenByLogin;
+    private IGrainTimer? _flushTimer;
     private bool _lastSeenDirty;
 
     private MemberSessionState S => state.State;
@@ -26,12 +29,7 @@ public sealed class MemberSessionGrain(
 
     private long MemberId => this.GetPrimaryKeyLong();
 
-    /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
-        return Task.CompletedTask;
-    }
+    private Dictionary<string, long> SeenByLogin => _lastSeenByLogin ??= new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -156,8 +154,9 @@ public sealed class MemberSessionGrain(
             return Task.FromResult<SessionCheck?>(null);
         }
 
-        _lastSeen[login.Id] = now;
+        SeenByLogin[login.Id] = now;
         _lastSeenDirty = true;
+        _flushTimer ??= this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
         var validUntil = login.IdleTimeout > 0 ? Math.Min(session.ExpiresAt, now + login.IdleTimeout) : session.ExpiresAt;
         return Task.FromResult<SessionCheck?>(new SessionCheck(login.Id, validUntil));
     }
@@ -174,7 +173,7 @@ public sealed class MemberSessionGrain(
 
         var session = AddToken(TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
         login.LastSeenAt = now;
-        _lastSeen[login.Id] = now;
+        SeenByLogin[login.Id] = now;
         await SaveAsync(now);
         return new CookieIssue(session, null, login.Id);
     }
@@ -236,7 +235,7 @@ public sealed class MemberSessionGrain(
 
         S.Logins.Clear();
         S.Tokens.Clear();
-        _lastSeen.Clear();
+        _lastSeenByLogin?.Clear();
         await state.WriteStateAsync();
         return count;
     }
@@ -257,7 +256,7 @@ public sealed class MemberSessionGrain(
     }
 
     private long LastSeen(LoginRecord login) =>
-        _lastSeen.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;
+        _lastSeenByLogin is not null && _lastSeenByLogin.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;
 
     private LoginRecord NewLogin(LoginKind kind, string? scope, string apiId, long now, int idleTimeout, string? clientIp)
     {
@@ -299,7 +298,7 @@ public sealed class MemberSessionGrain(
             S.Tokens.Remove(key);
         }
 
-        _lastSeen.Remove(loginId);
+        _lastSeenByLogin?.Remove(loginId);
         await state.WriteStateAsync();
     }
 
@@ -321,7 +320,7 @@ public sealed class MemberSessionGrain(
         foreach (var id in S.Logins.Keys.Where(id => !live.Contains(id)).ToList())
         {
             S.Logins.Remove(id);
-            _lastSeen.Remove(id);
+            _lastSeenByLogin?.Remove(id);
         }
 
         if (S.Logins.Count > MaxLoginsPerMember)
@@ -339,7 +338,7 @@ public sealed class MemberSessionGrain(
 
     private void ApplyLastSeen()
     {
-        foreach (var (loginId, seen) in _lastSeen)
+        foreach (var (loginId, seen) in _lastSeenByLogin ?? [])
         {
             if (S.Logins.TryGetValue(loginId, out var login) && seen > login.LastSeenAt)
             {
