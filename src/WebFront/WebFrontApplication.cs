@@ -49,6 +49,7 @@ public static class WebFrontApplication
         builder.Services.AddCors();
         builder.Services.AddHttpForwarder();
         builder.Services.AddHealthChecks();
+        builder.Services.AddAdminOpenApi();
 
         builder.Services.AddAdminAuthentication(configuration);
         builder.Services.AddSingleton<RcmsAuthenticator>();
@@ -90,6 +91,7 @@ public static class WebFrontApplication
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         app.MapAdminApi();
+        app.MapOpenApi();
         app.MapApiSecurityDashboard(configuration);
         return app;
     }

@@ -9,5 +9,5 @@ public interface ILoginGrain : IGrainWithIntegerKey
 {
     /// <summary>Checks the credentials.</summary>
     [Alias("CheckCredentials")]
-    Task<LoginResult> CheckCredentialsAsync(string email, string password);
+    Task<LoginResult> CheckCredentialsAsync(string email, string password, string? clientIp);
 }

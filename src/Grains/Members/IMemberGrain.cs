@@ -22,7 +22,11 @@ public interface IMemberGrain : IGrainWithIntegerKey
 
     /// <summary>Checks a password, counting failures and locking the member after too many.</summary>
     [Alias("CheckPassword")]
-    Task<LoginStatus> CheckPasswordAsync(string password);
+    Task<LoginStatus> CheckPasswordAsync(string password, string? clientIp);
+
+    /// <summary>The most recent login attempts (newest first), or null when the member does not exist.</summary>
+    [Alias("GetLoginHistory"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<LoginAttempt>?> GetLoginHistoryAsync();
 
     /// <summary>Clears a lockout; false when the member does not exist.</summary>
     [Alias("Unlock")]

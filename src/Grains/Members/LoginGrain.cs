@@ -7,7 +7,7 @@ namespace ApiSecurity.Grains.Members;
 public sealed class LoginGrain : Grain, ILoginGrain
 {
     /// <inheritdoc/>
-    public async Task<LoginResult> CheckCredentialsAsync(string email, string password)
+    public async Task<LoginResult> CheckCredentialsAsync(string email, string password, string? clientIp)
     {
         var normalized = MemberValidation.NormalizeEmail(email);
         var memberId = normalized is null ? null : await GrainFactory.GetGrain<IEmailIndexGrain>(normalized).GetMemberIdAsync();
@@ -17,7 +17,7 @@ public sealed class LoginGrain : Grain, ILoginGrain
             return new LoginResult(LoginStatus.InvalidCredentials, 0);
         }
 
-        var status = await GrainFactory.GetGrain<IMemberGrain>(id).CheckPasswordAsync(password);
+        var status = await GrainFactory.GetGrain<IMemberGrain>(id).CheckPasswordAsync(password, clientIp);
         return new LoginResult(status, status == LoginStatus.Ok ? id : 0);
     }
 }

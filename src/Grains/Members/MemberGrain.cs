@@ -45,7 +45,7 @@ public sealed class MemberGrain(
     public Task<MemberProfile?> GetProfileAsync() => Task.FromResult(S.Exists ? Profile() : null);
 
     /// <inheritdoc/>
-    public async Task<LoginStatus> CheckPasswordAsync(string password)
+    public async Task<LoginStatus> CheckPasswordAsync(string password, string? clientIp)
     {
         if (!S.Exists)
         {
@@ -57,12 +57,13 @@ public sealed class MemberGrain(
         if (S.LockedUntil is { } until && until > now)
         {
             PasswordHashing.SpendVerificationTime(password);
+            Record(now, clientIp, LoginStatus.LockedOut);
+            await state.WriteStateAsync();
             return LoginStatus.LockedOut;
         }
 
         if (PasswordHashing.Verify(S.PasswordHash, password, out var rehash))
         {
-            var dirty = S.FailedLogins != 0 || S.LockedUntil is not null || rehash;
             S.FailedLogins = 0;
             S.LockedUntil = null;
             if (rehash)
@@ -70,14 +71,12 @@ public sealed class MemberGrain(
                 S.PasswordHash = PasswordHashing.Hash(password);
             }
 
-            if (dirty)
-            {
-                await state.WriteStateAsync();
-            }
-
+            Record(now, clientIp, LoginStatus.Ok);
+            await state.WriteStateAsync();
             return LoginStatus.Ok;
         }
 
+        Record(now, clientIp, LoginStatus.InvalidCredentials);
         S.FailedLogins++;
         S.LockedUntil = null;
         if (S.FailedLogins >= Math.Max(1, lockout.Value.MaxFailedAttempts))
@@ -88,6 +87,19 @@ public sealed class MemberGrain(
 
         await state.WriteStateAsync();
         return LoginStatus.InvalidCredentials;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<LoginAttempt>?> GetLoginHistoryAsync() =>
+        Task.FromResult<IReadOnlyList<LoginAttempt>?>(S.Exists ? S.LoginHistory.AsEnumerable().Reverse().ToList() : null);
+
+    private void Record(long now, string? clientIp, LoginStatus outcome)
+    {
+        S.LoginHistory.Add(new LoginAttempt(now, clientIp, outcome));
+        if (S.LoginHistory.Count > LoginAttempt.Kept)
+        {
+            S.LoginHistory.RemoveRange(0, S.LoginHistory.Count - LoginAttempt.Kept);
+        }
     }
 
     /// <inheritdoc/>

@@ -33,4 +33,15 @@ public sealed class MemberState
 
     /// <summary>Registration time (Unix seconds).</summary>
     [Id(9)] public long CreatedAt { get; set; }
+
+    /// <summary>The most recent login attempts, newest last (at most <see cref="LoginAttempt.Kept"/>).</summary>
+    [Id(10)] public List<LoginAttempt> LoginHistory { get; set; } = [];
+}
+
+/// <summary>One login attempt of a member: when, from where, and how it ended.</summary>
+[GenerateSerializer, Immutable, Alias("LoginAttempt")]
+public sealed record LoginAttempt([property: Id(0)] long At, [property: Id(1)] string? ClientIp, [property: Id(2)] LoginStatus Outcome)
+{
+    /// <summary>How many attempts a member keeps.</summary>
+    public const int Kept = 50;
 }

@@ -16,29 +16,32 @@ public static partial class AdminEndpoints
     /// <summary>Maps every admin route.</summary>
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy);
+        var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy).WithTags("admin");
 
-        admin.MapGet("/apis", ListApisAsync);
-        admin.MapGet("/apis/{apiId}", GetApiAsync);
-        admin.MapPut("/apis/{apiId}", UpsertApiAsync);
-        admin.MapDelete("/apis/{apiId}", DeleteApiAsync);
-        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync);
-        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync);
-        admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync);
-        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync);
-        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync);
-        admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync);
-        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync);
-        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync);
+        admin.MapGet("/apis", ListApisAsync).WithSummary("List APIs");
+        admin.MapGet("/apis/{apiId}", GetApiAsync).WithSummary("Read an API: security, CORS, endpoints");
+        admin.MapPut("/apis/{apiId}", UpsertApiAsync).WithSummary("Create (201) or update (200) an API: {name, enabled}");
+        admin.MapDelete("/apis/{apiId}", DeleteApiAsync).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
+        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
+        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
+        admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync).WithSummary("List endpoints");
+        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
+        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).WithSummary("Remove an endpoint (409 when the mode needs it)");
+        admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync).WithSummary("List static tokens (never their values)");
+        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
+        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync).WithSummary("Revoke a static token");
 
-        admin.MapGet("/members", ListMembersAsync);
-        admin.MapPost("/members", RegisterMemberAsync);
-        admin.MapGet("/members/{memberId}", GetMemberAsync);
-        admin.MapDelete("/members/{memberId}", DeleteMemberAsync);
-        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync);
-        admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync);
-        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync);
-        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync);
+        admin.MapGet("/static-tokens/expiring", ListExpiringStaticTokensAsync).WithSummary("Static tokens of every API that expire within `days` (default 7, at most 365), soonest first");
+
+        admin.MapGet("/members", ListMembersAsync).WithSummary("List members (offset, limit)");
+        admin.MapPost("/members", RegisterMemberAsync).WithSummary("Register a member: {email, password, name1, name2, nickname, groups}");
+        admin.MapGet("/members/{memberId}", GetMemberAsync).WithSummary("Read a member");
+        admin.MapDelete("/members/{memberId}", DeleteMemberAsync).WithSummary("Delete a member and end all its logins");
+        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).WithSummary("Unlock a member locked out by failed logins");
+        admin.MapGet("/members/{memberId}/logins", ListLoginHistoryAsync).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
+        admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync).WithSummary("List a member's live logins");
+        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).WithSummary("End every login of a member");
+        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync).WithSummary("End one login");
     }
 
     private static async Task<IResult> ListApisAsync(IGrainFactory grains)
@@ -290,6 +293,35 @@ public static partial class AdminEndpoints
 
         var profile = await grains.GetGrain<IMemberGrain>(id).GetProfileAsync();
         return AdminHttp.Ok(MemberView.From(profile!));
+    }
+
+    private static async Task<IResult> ListExpiringStaticTokensAsync(IGrainFactory grains, TimeProvider time, int? days)
+    {
+        if (days is < 1 or > 365)
+        {
+            return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "days must be between 1 and 365.",
+                [new AdminError("invalid", "days must be between 1 and 365", "days")]);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var horizon = now + ((days ?? 7) * 86_400L);
+        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
+        var ids = catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var lists = await Task.WhenAll(ids.Select(async id => (ApiId: id, Result: await grains.GetGrain<IApiGrain>(id).ListStaticTokensAsync())));
+        var expiring = lists
+            .Where(l => l.Result.Outcome == AdminOutcome.Ok)
+            .SelectMany(l => l.Result.Value!.Where(t => t.ExpiresAt > now && t.ExpiresAt <= horizon).Select(t => ExpiringStaticTokenView.From(l.ApiId, t)))
+            .OrderBy(t => t.ExpiresAt)
+            .ToList();
+        return AdminHttp.Ok(new { static_tokens = expiring });
+    }
+
+    private static async Task<IResult> ListLoginHistoryAsync(string memberId, IGrainFactory grains)
+    {
+        var history = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetLoginHistoryAsync() : null;
+        return history is null
+            ? AdminHttp.NotFound("Member")
+            : AdminHttp.Ok(new { logins = history.Select(LoginAttemptView.From).ToList() });
     }
 
     private static async Task<IResult> ListSessionsAsync(string memberId, IGrainFactory grains)

@@ -78,3 +78,22 @@ public sealed record SessionView(string SessionId, string Kind, string? ApiId, l
     /// <summary>Maps a session.</summary>
     public static SessionView From(SessionInfo s) => new(s.SessionId, s.Kind == LoginKind.Cookie ? "cookie" : "dynamic_token", s.ApiId, s.CreatedAt, s.ExpiresAt, s.LastSeenAt, s.ClientIp);
 }
+
+/// <summary>A static token with the API it belongs to.</summary>
+public sealed record ExpiringStaticTokenView(string ApiId, string Id, string Memo, long ExpiresAt, long? MemberId, long CreatedAt)
+{
+    /// <summary>Maps a token description.</summary>
+    public static ExpiringStaticTokenView From(string apiId, StaticTokenInfo t) => new(apiId, t.Id, t.Memo, t.ExpiresAt, t.MemberId, t.CreatedAt);
+}
+
+/// <summary>One login attempt of a member.</summary>
+public sealed record LoginAttemptView(long At, string? ClientIp, string Outcome)
+{
+    /// <summary>Maps an attempt.</summary>
+    public static LoginAttemptView From(LoginAttempt a) => new(a.At, a.ClientIp, a.Outcome switch
+    {
+        LoginStatus.Ok => "ok",
+        LoginStatus.LockedOut => "locked_out",
+        _ => "invalid_credentials",
+    });
+}

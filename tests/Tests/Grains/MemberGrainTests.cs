@@ -34,9 +34,9 @@ public sealed class MemberGrainTests(ClusterFixture fixture)
         var (id, email) = await RegisterAsync("hunter2-hunter2");
         var login = fixture.Grains.GetGrain<ILoginGrain>(0);
 
-        Assert.Equal(new LoginResult(LoginStatus.Ok, id), await login.CheckCredentialsAsync(email.ToUpperInvariant(), "hunter2-hunter2"));
-        Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync(email, "hunter3-hunter3")).Status);
-        Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync("nobody-" + email, "hunter2-hunter2")).Status);
+        Assert.Equal(new LoginResult(LoginStatus.Ok, id), await login.CheckCredentialsAsync(email.ToUpperInvariant(), "hunter2-hunter2", null));
+        Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync(email, "hunter3-hunter3", null)).Status);
+        Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync("nobody-" + email, "hunter2-hunter2", null)).Status);
     }
 
     [Fact]
@@ -46,14 +46,14 @@ public sealed class MemberGrainTests(ClusterFixture fixture)
         var login = fixture.Grains.GetGrain<ILoginGrain>(0);
         for (var i = 0; i < ClusterFixture.LockoutAttempts; i++)
         {
-            Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync(email, "wrong-password")).Status);
+            Assert.Equal(LoginStatus.InvalidCredentials, (await login.CheckCredentialsAsync(email, "wrong-password", null)).Status);
         }
 
-        Assert.Equal(LoginStatus.LockedOut, (await login.CheckCredentialsAsync(email, "right-password")).Status);
+        Assert.Equal(LoginStatus.LockedOut, (await login.CheckCredentialsAsync(email, "right-password", null)).Status);
         Assert.NotNull((await fixture.Grains.GetGrain<IMemberGrain>(id).GetProfileAsync())!.LockedUntil);
 
         Assert.True(await fixture.Grains.GetGrain<IMemberGrain>(id).UnlockAsync());
-        Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password")).Status);
+        Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password", null)).Status);
     }
 
     [Fact]
@@ -65,10 +65,10 @@ public sealed class MemberGrainTests(ClusterFixture fixture)
         {
             for (var i = 0; i < ClusterFixture.LockoutAttempts - 1; i++)
             {
-                await login.CheckCredentialsAsync(email, "wrong-password");
+                await login.CheckCredentialsAsync(email, "wrong-password", null);
             }
 
-            Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password")).Status);
+            Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password", null)).Status);
         }
     }
 

@@ -22,6 +22,72 @@ public sealed class AdminApiTests(WebFrontFixture fixture)
     }
 
     [Fact]
+    public async Task OpenApiDocument_DescribesTheAdminApi_AndBothCredentialSchemes()
+    {
+        using var anonymous = fixture.Host.CreateClient();
+        using var response = await anonymous.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        var paths = document["paths"]!.AsObject();
+        Assert.Contains("/admin/apis/{apiId}/security", paths.Select(p => p.Key));
+        Assert.Contains("/admin/members/{memberId}/sessions", paths.Select(p => p.Key));
+        Assert.DoesNotContain(paths, p => p.Key.StartsWith("/health", StringComparison.Ordinal) || p.Key.StartsWith("/dashboard", StringComparison.Ordinal));
+        Assert.NotNull(paths["/admin/apis/{apiId}"]!["put"]!["summary"]);
+
+        var schemes = document["components"]!["securitySchemes"]!;
+        Assert.Equal("bearer", schemes["admin_token"]!["scheme"]!.GetValue<string>());
+        Assert.Equal("apiKey", schemes["rcms_access_token"]!["type"]!.GetValue<string>());
+        Assert.Equal("header", schemes["rcms_access_token"]!["in"]!.GetValue<string>());
+        Assert.Equal("X-RCMS-API-ACCESS-TOKEN", schemes["rcms_access_token"]!["name"]!.GetValue<string>());
+        Assert.NotNull(document["security"]![0]!["admin_token"]);
+    }
+
+    [Fact]
+    public async Task LoginHistory_RecordsEveryAttempt_NewestFirst_WithClientIpAndOutcome()
+    {
+        var apiId = await Admin.CreateFullApiAsync("dynamic_token");
+        var (memberId, email, password) = await Admin.RegisterMemberAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(fixture.Client, $"/rcms-api/{apiId}/login", new { email, password = "not-the-password" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fixture.Client, $"/rcms-api/{apiId}/login", new { email, password })).Status);
+
+        var logins = (await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{memberId}/logins"))["logins"]!.AsArray();
+        Assert.Equal(["ok", "invalid_credentials"], logins.Select(l => l!["outcome"]!.GetValue<string>()));
+        Assert.All(logins, l => Assert.Equal("127.0.0.1", l!["client_ip"]!.GetValue<string>()));
+        Assert.True(logins[0]!["at"]!.GetValue<long>() >= logins[1]!["at"]!.GetValue<long>());
+        Assert.DoesNotContain(password, logins.ToJsonString(), StringComparison.Ordinal);
+
+        using var missing = await Admin.SendAsync(HttpMethod.Get, "/admin/members/999999999/logins");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExpiringStaticTokens_ListsTokensOfEveryApiWithinTheWindow_SoonestFirst()
+    {
+        var apiA = Admin.UniqueId("exp");
+        var apiB = Admin.UniqueId("exp");
+        await Admin.CreateApiAsync(apiA);
+        await Admin.CreateApiAsync(apiB);
+        var now = DateTimeOffset.UtcNow;
+        var inTwoDays = await Admin.IssueStaticTokenAsync(apiA, "two days", now.AddDays(2).ToUnixTimeSeconds());
+        var inOneDay = await Admin.IssueStaticTokenAsync(apiB, "one day", now.AddDays(1).ToUnixTimeSeconds());
+        var inTenDays = await Admin.IssueStaticTokenAsync(apiA, "ten days", now.AddDays(10).ToUnixTimeSeconds());
+
+        var list = (await Admin.OkJsonAsync(HttpMethod.Get, "/admin/static-tokens/expiring"))["static_tokens"]!.AsArray()
+            .Where(t => t!["api_id"]!.GetValue<string>() is var id && (id == apiA || id == apiB))
+            .ToList();
+        Assert.Equal([inOneDay.Id, inTwoDays.Id], list.Select(t => t!["id"]!.GetValue<string>()));
+        Assert.Equal(apiB, list[0]!["api_id"]!.GetValue<string>());
+        Assert.Null(list[0]!["value"]);
+
+        var wider = (await Admin.OkJsonAsync(HttpMethod.Get, "/admin/static-tokens/expiring?days=30"))["static_tokens"]!.AsArray();
+        Assert.Contains(wider, t => t!["id"]!.GetValue<string>() == inTenDays.Id);
+        using var invalid = await Admin.SendAsync(HttpMethod.Get, "/admin/static-tokens/expiring?days=0");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+    }
+
+    [Fact]
     public async Task PutApi_CreatesThenUpdates_AndNewApisStartInModeNone()
     {
         var apiId = Admin.UniqueId("a");

@@ -53,7 +53,8 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
             return;
         }
 
-        var result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!));
+        var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        var result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!, clientIp));
         if (result.Status != LoginStatus.Ok)
         {
             LogLoginRefused(logger, request.Api.ApiId, result.Status);
@@ -62,7 +63,6 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
         }
 
         var sessions = grains.GetGrain<IMemberSessionGrain>(result.MemberId);
-        var clientIp = context.Connection.RemoteIpAddress?.ToString();
         if (request.Api.Mode == SecurityMode.Cookie)
         {
             var issue = await StateConflict.RetryOnceAsync(() => sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp));
