@@ -67,6 +67,9 @@ public sealed class EndpointSettings
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
+    /// <summary>The endpoint's rate limit, or null for none (<c>rate_limit</c>: <c>{limit, window, key}</c>).</summary>
+    public RateLimitSetting? RateLimit { get; private init; }
+
     /// <summary>Parses and validates settings for <paramref name="operation"/>. Errors name the offending field.</summary>
     public static EndpointSettings Parse(Operation operation, string? json, List<AdminError> errors)
     {
@@ -109,6 +112,7 @@ public sealed class EndpointSettings
                 CookieSameSite = SameSite(root, errors),
                 DocumentJson = Document(root, operation, errors),
                 Upstream = UpstreamUri(root, operation, errors),
+                RateLimit = RateLimitSetting.Parse(root, errors),
             };
             return result;
         }
@@ -207,5 +211,61 @@ public sealed class EndpointSettings
 
         errors.Add(new AdminError("invalid", "upstream must be an absolute http or https URL", "settings.upstream"));
         return null;
+    }
+}
+
+/// <summary>
+/// A per-endpoint rate limit: at most <see cref="Limit"/> requests per <see cref="Window"/> seconds,
+/// counted per client IP (<c>key: "ip"</c>, the default) or for everyone together (<c>"endpoint"</c>),
+/// across the whole cluster.
+/// </summary>
+public sealed record RateLimitSetting(int Limit, int Window, string Key)
+{
+    /// <summary>Longest window (s).</summary>
+    public const int MaxWindow = 3600;
+
+    /// <summary>Parses <c>settings.rate_limit</c>; null when absent.</summary>
+    public static RateLimitSetting? Parse(JsonElement root, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty("rate_limit", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new AdminError("invalid", "rate_limit must be an object {limit, window, key}", "settings.rate_limit"));
+            return null;
+        }
+
+        var ok = true;
+        if (!value.TryGetProperty("limit", out var limitValue) || limitValue.ValueKind != JsonValueKind.Number
+            || !limitValue.TryGetInt32(out var limit) || limit is < 1 or > 1_000_000)
+        {
+            errors.Add(new AdminError("invalid", "rate_limit.limit must be a whole number between 1 and 1000000", "settings.rate_limit.limit"));
+            ok = false;
+            limit = 0;
+        }
+
+        var window = 60;
+        if (value.TryGetProperty("window", out var windowValue) && windowValue.ValueKind != JsonValueKind.Null
+            && (windowValue.ValueKind != JsonValueKind.Number || !windowValue.TryGetInt32(out window) || window is < 1 or > MaxWindow))
+        {
+            errors.Add(new AdminError("invalid", $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", "settings.rate_limit.window"));
+            ok = false;
+        }
+
+        var key = "ip";
+        if (value.TryGetProperty("key", out var keyValue) && keyValue.ValueKind != JsonValueKind.Null)
+        {
+            key = keyValue.ValueKind == JsonValueKind.String ? keyValue.GetString()! : string.Empty;
+            if (key is not ("ip" or "endpoint"))
+            {
+                errors.Add(new AdminError("invalid", "rate_limit.key must be \"ip\" or \"endpoint\"", "settings.rate_limit.key"));
+                ok = false;
+            }
+        }
+
+        return ok ? new RateLimitSetting(limit, window, key) : null;
     }
 }

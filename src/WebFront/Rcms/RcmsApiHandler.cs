@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.RateLimits;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -15,6 +17,8 @@ public sealed partial class RcmsApiHandler(
     ApiSnapshotCache cache,
     ICorsService cors,
     RcmsAuthenticator authenticator,
+    IGrainFactory grains,
+    TimeProvider time,
     IEnumerable<IRcmsOperation> operations)
 {
     private readonly IRcmsOperation[] _operations = BuildTable(operations);
@@ -68,6 +72,11 @@ public sealed partial class RcmsApiHandler(
             return;
         }
 
+        if (endpoint.Settings.RateLimit is { } rateLimit && !await WithinRateLimitAsync(context, api, endpoint, rateLimit))
+        {
+            return;
+        }
+
         var feature = new RcmsRequestFeature(api, endpoint);
         context.Features.Set(feature);
 
@@ -102,6 +111,29 @@ public sealed partial class RcmsApiHandler(
         apiId = id.ToString();
         endpointPath = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/').ToString();
         return ApiIdPattern().IsMatch(apiId);
+    }
+
+    /// <summary>
+    /// Counts the request against the endpoint's rate limit (one grain per key for the whole cluster) and
+    /// writes the <c>x-rcms-ratelimit-*</c> headers; answers 429 and returns false beyond the limit.
+    /// </summary>
+    private async Task<bool> WithinRateLimitAsync(HttpContext context, CompiledApi api, CompiledEndpoint endpoint, RateLimitSetting rateLimit)
+    {
+        var client = rateLimit.Key == "endpoint" ? "*" : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var decision = await grains.GetGrain<IRateLimitGrain>($"{api.Scope}/{endpoint.Definition.Id}/{client}").HitAsync(rateLimit.Limit, rateLimit.Window);
+        var resetIn = Math.Max(0, decision.ResetAt - time.GetUtcNow().ToUnixTimeSeconds());
+        var headers = context.Response.Headers;
+        headers["x-rcms-ratelimit-limit"] = rateLimit.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["x-rcms-ratelimit-remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["x-rcms-ratelimit-reset"] = resetIn.ToString(CultureInfo.InvariantCulture);
+        if (decision.Allowed)
+        {
+            return true;
+        }
+
+        headers.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
+        await RcmsResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests, RcmsResponse.Codes.RateLimited, "Too many requests");
+        return false;
     }
 
     private static Task NotFoundAsync(HttpContext context) =>

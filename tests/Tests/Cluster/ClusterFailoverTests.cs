@@ -96,6 +96,24 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             }
 
             output.WriteLine($"session revocation reached the second web front after {sessionRevokedAt.Elapsed.TotalMilliseconds:F0} ms");
+
+            // A rate limit counts once for the whole cluster: two requests through each front use up a limit of 4.
+            await new Admin(admin).AddEndpointAsync(issued.StaticApi, "GET", "limited", "Content", "Document", "get",
+                new { document = new { a = 1 }, rate_limit = new { limit = 4, window = 3600, key = "endpoint" } });
+            await Task.Delay(1000);
+            var first = await GetAsync(client1, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken);
+            if (int.Parse(first.Response.Headers.GetValues("x-rcms-ratelimit-reset").First(), System.Globalization.CultureInfo.InvariantCulture) < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(31));
+                first = await GetAsync(client1, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, first.Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client2, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client1, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client2, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken)).Status);
+            Assert.Equal((HttpStatusCode)429, (await GetAsync(client2, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken)).Status);
+            Assert.Equal((HttpStatusCode)429, (await GetAsync(client1, $"/rcms-api/{issued.StaticApi}/limited", issued.StaticToken)).Status);
         }
 
         // A graceful shutdown (SIGTERM) of a silo under load loses no request: its grains move first.
