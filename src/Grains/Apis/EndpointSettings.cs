@@ -67,6 +67,9 @@ public sealed class EndpointSettings
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
+    /// <summary>Member groups allowed on this endpoint (<c>groups</c>); empty for no group restriction.</summary>
+    public IReadOnlyList<string> Groups { get; private init; } = [];
+
     /// <summary>The endpoint's rate limit, or null for none (<c>rate_limit</c>: <c>{limit, window, key}</c>).</summary>
     public RateLimitSetting? RateLimit { get; private init; }
 
@@ -113,9 +116,27 @@ public sealed class EndpointSettings
                 DocumentJson = Document(root, operation, errors),
                 Upstream = UpstreamUri(root, operation, errors),
                 RateLimit = RateLimitSetting.Parse(root, errors),
+                Groups = GroupList(root, errors),
             };
             return result;
         }
+    }
+
+    private static IReadOnlyList<string> GroupList(JsonElement root, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty("groups", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= 100
+            && value.EnumerateArray().All(g => g.ValueKind == JsonValueKind.String && g.GetString() is { Length: > 0 and <= 100 }))
+        {
+            return value.EnumerateArray().Select(g => g.GetString()!).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        errors.Add(new AdminError("invalid", "groups must be an array of at most 100 non-empty group names", "settings.groups"));
+        return [];
     }
 
     private static int Lifespan(JsonElement root, string name, int fallback, List<AdminError> errors)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
+using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.RateLimits;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
@@ -99,6 +100,13 @@ public sealed partial class RcmsApiHandler(
             return;
         }
 
+        if (endpoint.Settings.Groups.Count > 0 && operation is not (Operation.LoginChallenge or Operation.Token)
+            && !await InAllowedGroupAsync(authentication.Caller, endpoint.Settings.Groups))
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.Forbidden, "Your member group may not use this endpoint");
+            return;
+        }
+
         await _operations[(int)operation].ExecuteAsync(context, feature, authentication.Caller);
     }
 
@@ -134,6 +142,18 @@ public sealed partial class RcmsApiHandler(
         headers.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
         await RcmsResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests, RcmsResponse.Codes.RateLimited, "Too many requests");
         return false;
+    }
+
+    /// <summary>GroupAuth: true when the caller is a member of at least one of <paramref name="groups"/>.</summary>
+    private async Task<bool> InAllowedGroupAsync(RcmsCaller? caller, IReadOnlyList<string> groups)
+    {
+        if (caller?.MemberId is not { } memberId)
+        {
+            return false;
+        }
+
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
+        return profile is not null && profile.Groups.Any(g => groups.Contains(g, StringComparer.Ordinal));
     }
 
     private static Task NotFoundAsync(HttpContext context) =>

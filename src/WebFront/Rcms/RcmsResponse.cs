@@ -11,6 +11,9 @@ public static class RcmsResponse
         /// <summary>403: client IP not allowed.</summary>
         public const string IpNotAllowed = "ip_not_allowed";
 
+        /// <summary>403: the member is in none of the endpoint's groups (GroupAuth).</summary>
+        public const string Forbidden = "forbidden";
+
         /// <summary>404.</summary>
         public const string NotFound = "not_found";
 
