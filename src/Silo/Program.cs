@@ -10,11 +10,13 @@ builder.Configuration.AddHostDefaults();
 builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(builder.Configuration));
 builder.Services.AddAdminAuthentication(builder.Configuration);
 builder.Services.AddHealthChecks();
+builder.Services.AddApiSecurityMetrics(includeOrleans: true);
 
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
+app.MapApiSecurityMetrics();
 app.MapApiSecurityDashboard(builder.Configuration);
 app.Run();

@@ -50,6 +50,8 @@ public static class WebFrontApplication
         builder.Services.AddHttpForwarder();
         builder.Services.AddHealthChecks();
         builder.Services.AddAdminOpenApi();
+        builder.Services.AddSingleton<ApiSecurityMetrics>();
+        builder.Services.AddApiSecurityMetrics(includeOrleans: !cluster.UsesRedis);
 
         builder.Services.AddAdminAuthentication(configuration);
         builder.Services.AddSingleton<RcmsAuthenticator>();
@@ -92,6 +94,7 @@ public static class WebFrontApplication
         app.MapHealthChecks("/health/ready");
         app.MapAdminApi();
         app.MapOpenApi();
+        app.MapApiSecurityMetrics();
         app.MapApiSecurityDashboard(configuration);
         return app;
     }

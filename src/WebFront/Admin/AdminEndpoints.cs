@@ -5,6 +5,7 @@ using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
 using ApiSecurity.Hosting.Admin;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
@@ -210,7 +211,7 @@ public static partial class AdminEndpoints
         return AdminHttp.Map(result, list => AdminHttp.Ok(new { static_tokens = list.Select(t => StaticTokenView.From(t)).ToList() }));
     }
 
-    private static async Task<IResult> IssueStaticTokenAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> IssueStaticTokenAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
         if (!IsApiId(apiId))
         {
@@ -225,10 +226,15 @@ public static partial class AdminEndpoints
 
         var result = await grains.GetGrain<IApiGrain>(apiId).IssueStaticTokenAsync(body!.Memo, body.ExpiresAt, body.MemberId);
         await RefreshOnSuccessAsync(result, apiId, cache);
+        if (result.Outcome == AdminOutcome.Ok)
+        {
+            metrics.Issued("static");
+        }
+
         return AdminHttp.Map(result, t => AdminHttp.Ok(StaticTokenView.From(t.Info, t.Value), StatusCodes.Status201Created));
     }
 
-    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
         if (!IsApiId(apiId) || tokenId.Length > 64)
         {
@@ -237,6 +243,11 @@ public static partial class AdminEndpoints
 
         var result = await grains.GetGrain<IApiGrain>(apiId).RevokeStaticTokenAsync(tokenId);
         await RefreshOnSuccessAsync(result, apiId, cache);
+        if (result.Outcome == AdminOutcome.Ok)
+        {
+            metrics.Revoked("static");
+        }
+
         return AdminHttp.Map(result, _ => Results.NoContent());
     }
 
@@ -272,7 +283,7 @@ public static partial class AdminEndpoints
         return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
     }
 
-    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions)
+    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
     {
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
         {
@@ -280,6 +291,7 @@ public static partial class AdminEndpoints
         }
 
         sessions.Forget(id);
+        metrics.Revoked("member");
         await cache.PollAsync();
         return Results.NoContent();
     }
@@ -335,7 +347,7 @@ public static partial class AdminEndpoints
         return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
     }
 
-    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains, SessionValidationCache cache)
+    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
         {
@@ -345,10 +357,11 @@ public static partial class AdminEndpoints
         cache.Forget(id);
         var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
         cache.Forget(id);
+        metrics.Revoked("session", revoked);
         return AdminHttp.Ok(new { revoked });
     }
 
-    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains, SessionValidationCache cache)
+    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         if (!TryMemberId(memberId, out var id) || sessionId.Length > 64)
         {
@@ -362,6 +375,8 @@ public static partial class AdminEndpoints
         {
             return AdminHttp.NotFound("Session");
         }
+
+        metrics.Revoked("session");
 
         return Results.NoContent();
     }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.RateLimits;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -20,49 +21,64 @@ public sealed partial class RcmsApiHandler(
     RcmsAuthenticator authenticator,
     IGrainFactory grains,
     TimeProvider time,
+    ApiSecurityMetrics metrics,
     IEnumerable<IRcmsOperation> operations)
 {
     private readonly IRcmsOperation[] _operations = BuildTable(operations);
 
-    /// <summary>Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed).</summary>
+    /// <summary>Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed), and counts it.</summary>
     public async Task HandleAsync(HttpContext context)
+    {
+        CompiledApi? api = null;
+        try
+        {
+            api = await HandleCoreAsync(context);
+        }
+        finally
+        {
+            metrics.Request(api, context.Response.StatusCode);
+        }
+    }
+
+    /// <summary>The pipeline; returns the API the request was for, or null when it named none that exists.</summary>
+    private async Task<CompiledApi?> HandleCoreAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         if (!TrySplit(path, out var apiId, out var endpointPath))
         {
             await NotFoundAsync(context);
-            return;
+            return null;
         }
 
         var api = await cache.GetAsync(apiId);
         if (api is null)
         {
             await NotFoundAsync(context);
-            return;
+            return null;
         }
 
         if (!api.IpAllowList.Allows(context.Connection.RemoteIpAddress))
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.IpNotAllowed, "Access from your IP address is not allowed");
-            return;
+            return api;
         }
 
         if (!api.Snapshot.Enabled)
         {
             await NotFoundAsync(context);
-            return;
+            return api;
         }
 
         if (ApplyCors(context, api))
         {
-            return;
+            return api;
         }
 
         var method = context.Request.Method;
         if (!api.Endpoints.TryGetValue(endpointPath, out var byMethod))
         {
             await NotFoundAsync(context);
-            return;
+            return api;
         }
 
         if (!byMethod.TryGetValue(method, out var endpoint)
@@ -70,12 +86,12 @@ public sealed partial class RcmsApiHandler(
         {
             context.Response.Headers.Allow = api.AllowHeaders[endpointPath];
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status405MethodNotAllowed, RcmsResponse.Codes.MethodNotAllowed, $"Method {Sanitize(method)} is not allowed here");
-            return;
+            return api;
         }
 
         if (endpoint.Settings.RateLimit is { } rateLimit && !await WithinRateLimitAsync(context, api, endpoint, rateLimit))
         {
-            return;
+            return api;
         }
 
         var feature = new RcmsRequestFeature(api, endpoint);
@@ -91,23 +107,24 @@ public sealed partial class RcmsApiHandler(
         if (authentication.Failure is not null)
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, authentication.Failure);
-            return;
+            return api;
         }
 
         if (!authentication.Succeeded && credentialRequired)
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, RcmsResponse.AccessTokenRequired);
-            return;
+            return api;
         }
 
         if (endpoint.Settings.Groups.Count > 0 && operation is not (Operation.LoginChallenge or Operation.Token)
             && !await InAllowedGroupAsync(authentication.Caller, endpoint.Settings.Groups))
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.Forbidden, "Your member group may not use this endpoint");
-            return;
+            return api;
         }
 
         await _operations[(int)operation].ExecuteAsync(context, feature, authentication.Caller);
+        return api;
     }
 
     /// <summary>Splits <c>/{apiId}/{path}</c>; false when the apiId is not valid.</summary>

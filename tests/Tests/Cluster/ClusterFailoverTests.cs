@@ -52,6 +52,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var (web2, web2Address) = cluster.StartWebFront(2);
 
         var issued = await SetUpAsync(web1Address);
+
+        // Configuration made through web1 reaches web2 within a second (its catalog poll); allow that.
+        await Task.Delay(1500);
         await AssertEverythingWorksAsync(web2Address, issued);
 
         // Steady load through both fronts; SIGKILL one silo two seconds in.

@@ -33,7 +33,7 @@ public readonly record struct RcmsAuthentication(RcmsCaller? Caller, string? Fai
 /// going through ASP.NET Core's <c>IAuthenticationService</c> created a DI scope and a handler per
 /// request, which cost about 10 % of throughput in <c>bench/</c>.
 /// </summary>
-public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationCache cache, TimeProvider time)
+public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time)
 {
     /// <summary>The header carrying static and dynamic tokens (matched case-insensitively).</summary>
     public const string TokenHeader = "X-RCMS-API-ACCESS-TOKEN";
@@ -123,14 +123,19 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
     /// <summary>The login id of a valid access token or cookie session: from this front's short cache, else from the member's session grain.</summary>
     private async ValueTask<string?> ValidateAsync(SessionToken token, TokenKind kind, string? scope)
     {
+        var started = time.GetTimestamp();
+        var mode = kind == TokenKind.Access ? "dynamic_token" : "cookie";
         if (!cache.Enabled)
         {
-            return (await Check(token, kind, scope))?.LoginId;
+            var answer = (await Check(token, kind, scope))?.LoginId;
+            metrics.Validated(mode, fromCache: false, time.GetElapsedTime(started));
+            return answer;
         }
 
         var key = SessionValidationCache.KeyOf(token.MemberId, token.Secret, kind, scope);
         if (cache.Recall(key) is { } remembered)
         {
+            metrics.Validated(mode, fromCache: true, time.GetElapsedTime(started));
             return remembered;
         }
 
@@ -141,6 +146,7 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
             cache.Remember(key, check, epoch);
         }
 
+        metrics.Validated(mode, fromCache: false, time.GetElapsedTime(started));
         return check?.LoginId;
     }
 

@@ -11,7 +11,7 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// cookie mode starts a cookie session, the other modes return a one-time grant token. Unknown
 /// email, wrong password and lockout all get the same 401.
 /// </summary>
-public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogger<LoginChallengeOperation> logger) : IRcmsOperation
+public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSecurityMetrics metrics, ILogger<LoginChallengeOperation> logger) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.LoginChallenge;
@@ -58,15 +58,23 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
         if (result.Status != LoginStatus.Ok)
         {
             LogLoginRefused(logger, request.Api.ApiId, result.Status);
+            metrics.Login(result.Status == LoginStatus.LockedOut ? "locked_out" : "invalid_credentials");
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Invalid email or password");
             return;
         }
 
+        metrics.Login("ok");
         var sessions = grains.GetGrain<IMemberSessionGrain>(result.MemberId);
         if (request.Api.Mode == SecurityMode.Cookie)
         {
             var issue = await StateConflict.RetryOnceAsync(() => sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp));
             SessionCookies.Issue(context, issue, request.Endpoint.Settings);
+            metrics.Issued("cookie_session");
+            if (issue.AutoLogin is not null)
+            {
+                metrics.Issued("cookie_auto_login");
+            }
+
             await RcmsResponse.OkAsync(context, writer =>
             {
                 writer.WriteNumber("status", 0);
@@ -76,6 +84,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ILogge
         }
 
         var grant = await StateConflict.RetryOnceAsync(() => sessions.IssueGrantAsync(request.Api.Scope, request.Api.ApiId, request.Endpoint.Settings.GrantTokenLifespan, clientIp));
+        metrics.Issued("grant");
         await RcmsResponse.OkAsync(context, writer =>
         {
             writer.WriteString("grant_token", grant.Grant.Value);

@@ -5,7 +5,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary><c>Authentication / Login / logout</c>: ends the caller's login on the server and expires the cookies.</summary>
-public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCache cache) : IRcmsOperation
+public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Logout;
@@ -18,6 +18,7 @@ public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCac
             cache.Forget(memberId);
             await StateConflict.RetryOnceAsync(() => sessions.For(memberId).RevokeAsync(loginId));
             cache.Forget(memberId);
+            metrics.Revoked("logout");
         }
 
         if (request.Api.Mode == SecurityMode.Cookie || SessionCookies.ReadAccess(context.Request) is not null)

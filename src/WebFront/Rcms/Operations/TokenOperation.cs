@@ -10,7 +10,7 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// <c>Authentication / Login / token</c>. Static mode: describes the presented static token.
 /// Other modes: exchanges a grant token, or a refresh token, for tokens (SPEC §3.1).
 /// </summary>
-public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidationCache cache) : IRcmsOperation
+public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Token;
@@ -68,6 +68,12 @@ public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidatio
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized,
                 isGrant ? "Invalid or expired grant token" : "Invalid or expired refresh token");
             return;
+        }
+
+        metrics.Issued("access");
+        if (exchange.RefreshToken is not null)
+        {
+            metrics.Issued("refresh");
         }
 
         await RcmsResponse.OkAsync(context, writer =>

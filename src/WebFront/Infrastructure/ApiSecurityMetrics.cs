@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Hosting;
+using ApiSecurity.WebFront.Rcms;
+
+namespace ApiSecurity.WebFront.Infrastructure;
+
+/// <summary>
+/// The web front's instruments (meter <see cref="MetricsSetup.MeterName"/>, scraped at <c>/metrics</c>):
+/// requests by API, mode and outcome; logins by outcome; lockouts; tokens issued and revoked; validation latency.
+/// Tags never carry a secret, a member id or an unknown API id (bounded cardinality).
+/// </summary>
+public sealed class ApiSecurityMetrics : IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _logins;
+    private readonly Counter<long> _lockouts;
+    private readonly Counter<long> _tokensIssued;
+    private readonly Counter<long> _tokensRevoked;
+    private readonly Histogram<double> _validation;
+
+    public ApiSecurityMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MetricsSetup.MeterName);
+        _requests = _meter.CreateCounter<long>("apisecurity.requests", "{request}", "Requests under /rcms-api by API, security mode and outcome");
+        _logins = _meter.CreateCounter<long>("apisecurity.logins", "{login}", "Login attempts by outcome (ok, invalid_credentials, locked_out)");
+        _lockouts = _meter.CreateCounter<long>("apisecurity.lockouts", "{login}", "Logins refused because the member is locked out");
+        _tokensIssued = _meter.CreateCounter<long>("apisecurity.tokens.issued", "{token}", "Tokens issued by kind");
+        _tokensRevoked = _meter.CreateCounter<long>("apisecurity.tokens.revoked", "{token}", "Logins and tokens ended by kind");
+        _validation = _meter.CreateHistogram<double>("apisecurity.validation.duration", "s", "Time to check a dynamic token or cookie session, by source (cache or grain)");
+    }
+
+    /// <summary>One finished /rcms-api request; <paramref name="api"/> is null when the API is unknown.</summary>
+    public void Request(CompiledApi? api, int status) => _requests.Add(1,
+        new KeyValuePair<string, object?>("api_id", api?.ApiId ?? "(unknown)"),
+        new KeyValuePair<string, object?>("mode", api?.Mode.ToWire() ?? "(unknown)"),
+        new KeyValuePair<string, object?>("outcome", Outcome(status)));
+
+    /// <summary>One login attempt.</summary>
+    public void Login(string outcome)
+    {
+        _logins.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (outcome == "locked_out")
+        {
+            _lockouts.Add(1);
+        }
+    }
+
+    /// <summary>Tokens issued (grant, access, refresh, cookie_session, cookie_auto_login, static).</summary>
+    public void Issued(string kind, int count = 1) => _tokensIssued.Add(count, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Logins or tokens ended (logout, session, all_sessions, member, static).</summary>
+    public void Revoked(string kind, int count = 1) => _tokensRevoked.Add(count, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>One dynamic-token or cookie validation.</summary>
+    public void Validated(string mode, bool fromCache, TimeSpan elapsed) => _validation.Record(elapsed.TotalSeconds,
+        new KeyValuePair<string, object?>("mode", mode),
+        new KeyValuePair<string, object?>("source", fromCache ? "cache" : "grain"));
+
+    public void Dispose() => _meter.Dispose();
+
+    private static string Outcome(int status) => status switch
+    {
+        >= 200 and < 300 => "ok",
+        400 or 413 => "invalid",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        429 => "rate_limited",
+        >= 500 => "error",
+        _ => "other",
+    };
+}
