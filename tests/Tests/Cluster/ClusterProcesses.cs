@@ -69,6 +69,22 @@ public sealed class ClusterProcesses : IDisposable
         return (front, address);
     }
 
+    /// <summary>An embedded web front (co-hosted silo, SQLite) as a process, with extra command-line settings.</summary>
+    public (ProcessHost Process, Uri Address) StartEmbeddedWebFront(string name, params string[] settings)
+    {
+        var http = WebFrontHost.FreePort();
+        var front = ProcessHost.Start(name, "dotnet",
+            [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", "--Admin:Token", AdminToken,
+             "--Storage:Directory", Path.Combine(WorkDirectory, name),
+             "--Silo:Port", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture),
+             "--Silo:GatewayPort", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture), .. settings],
+            WorkDirectory);
+        _all.Add(front);
+        var address = new Uri($"http://127.0.0.1:{http}");
+        WaitHealthy(address, front);
+        return (front, address);
+    }
+
     public void Dispose()
     {
         foreach (var process in _all)
