@@ -22,7 +22,13 @@ public static class WebFrontApplication
     /// <summary>Creates the application from command-line arguments.</summary>
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The console's files are copied next to the binaries, so they are found wherever the host starts from.
+        var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Directory.Exists(webRoot) ? webRoot : null,
+        });
         var configuration = builder.Configuration;
         configuration.AddHostDefaults();
 
@@ -84,6 +90,21 @@ public static class WebFrontApplication
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The admin console: static files under wwwroot/admin, no credential needed to load them (every
+        // call they make to /admin/… carries the admin token).
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value == "/admin")
+            {
+                context.Response.Redirect("/admin/");
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
 
         var rcms = app.Services.GetRequiredService<RcmsApiHandler>();
         app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));

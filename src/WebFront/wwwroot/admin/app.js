@@ -1,0 +1,267 @@
+// Admin console of the API security system: plain browser JavaScript over the admin API (/admin/…).
+// The admin token is kept in sessionStorage (this tab only) and sent as a bearer token.
+"use strict";
+
+const $ = (selector) => document.querySelector(selector);
+const views = ["sign-in-view", "apis-view", "api-view", "members-view", "member-view"];
+const modeNames = { none: "None", static_token: "Static access token", dynamic_token: "Dynamic access token", cookie: "Cookie session" };
+let currentApi = null;
+
+/** Builds an element; strings become text nodes (never HTML). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : String(child ?? ""));
+  return node;
+}
+
+function show(id) {
+  for (const view of views) $("#" + view).hidden = view !== id;
+  $("#nav").hidden = id === "sign-in-view";
+}
+
+function status(text) { $("#status").textContent = text; }
+const when = (unix) => unix ? new Date(unix * 1000).toLocaleString() : "";
+
+/** Calls the admin API; returns { ok, status, data }. A 401 signs out. */
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { "Authorization": "Bearer " + sessionStorage.getItem("adminToken"), ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : {};
+  if (response.status === 401 && path !== "/admin/apis") { signOut(); }
+  return { ok: response.ok, status: response.status, data };
+}
+
+/** Writes a problem's errors next to the fields they name (data-error-for), the rest to `fallback`. */
+function showErrors(problem, fallback, scope = document) {
+  scope.querySelectorAll(".error[data-error-for]").forEach((p) => { p.textContent = ""; });
+  const errors = problem.errors?.length ? problem.errors : [{ message: problem.detail || problem.title || "Request failed" }];
+  for (const error of errors) {
+    const field = (error.field || "").split(/[.[]/)[0];
+    const target = scope.querySelector(`.error[data-error-for="${field}"]`) || scope.querySelector(`.error[data-error-for="${fallback}"]`);
+    if (target) target.textContent += (target.textContent ? "\n" : "") + error.message;
+  }
+}
+
+function clearErrors(scope) { scope.querySelectorAll(".error").forEach((p) => { p.textContent = ""; }); }
+
+// ---- sign in / out -------------------------------------------------------------------------
+
+$("#sign-in-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  sessionStorage.setItem("adminToken", $("#admin-token").value.trim());
+  const result = await call("GET", "/admin/apis");
+  if (!result.ok) {
+    sessionStorage.removeItem("adminToken");
+    $("#sign-in-error").textContent = result.status === 401 ? "This token is not the admin token." : "The server could not be reached.";
+    return;
+  }
+  $("#admin-token").value = "";
+  $("#sign-in-error").textContent = "";
+  location.hash = "#apis";
+  route();
+});
+
+function signOut() {
+  sessionStorage.removeItem("adminToken");
+  show("sign-in-view");
+  $("#admin-token").focus();
+}
+
+$("#sign-out").addEventListener("click", signOut);
+
+// ---- APIs ----------------------------------------------------------------------------------
+
+async function renderApis() {
+  show("apis-view");
+  const { data } = await call("GET", "/admin/apis");
+  const body = $("#api-table tbody");
+  body.replaceChildren(...(data.apis || []).map((api) => el("tr", {},
+    el("td", {}, el("a", { href: "#api/" + encodeURIComponent(api.api_id) }, api.api_id)),
+    el("td", {}, api.name), el("td", {}, modeNames[api.mode] || api.mode),
+    el("td", {}, api.enabled ? "yes" : "no"), el("td", {}, api.endpoints))));
+  if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 5 }, "No API yet: create one below.")));
+}
+
+$("#create-api-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const id = form.api_id.value.trim();
+  const result = await call("PUT", "/admin/apis/" + encodeURIComponent(id), { name: form.name.value.trim(), enabled: true });
+  if (!result.ok) { showErrors(result.data, "create", form); return; }
+  form.reset();
+  clearErrors(form);
+  location.hash = "#api/" + encodeURIComponent(id);
+});
+
+async function renderApi(id) {
+  const result = await call("GET", "/admin/apis/" + encodeURIComponent(id));
+  if (!result.ok) { status(`API ${id} does not exist.`); location.hash = "#apis"; return; }
+  currentApi = result.data;
+  show("api-view");
+  $("#api-title").textContent = `${currentApi.name} (${currentApi.api_id})`;
+  $("#api-mode").textContent = modeNames[currentApi.security.mode];
+  $("#api-ip").textContent = currentApi.security.ip_restriction.length ? currentApi.security.ip_restriction.join(", ") : "every address";
+  $("#api-enabled").textContent = currentApi.enabled ? "yes" : "no";
+  $("#endpoint-table tbody").replaceChildren(...currentApi.endpoints.map((e) => el("tr", {},
+    el("td", {}, e.method), el("td", {}, "/rcms-api/" + currentApi.api_id + "/" + e.path),
+    el("td", {}, `${e.category} / ${e.model} / ${e.operation}`),
+    el("td", {}, el("code", {}, JSON.stringify(e.settings))),
+    el("td", {}, el("button", { type: "button", class: "danger", "aria-label": `Remove ${e.method} ${e.path}`, onclick: () => removeEndpoint(e.endpoint_id) }, "Remove")))));
+  await renderTokens();
+}
+
+async function removeEndpoint(endpointId) {
+  const result = await call("DELETE", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/endpoints/${endpointId}`);
+  if (!result.ok) { showErrors(result.data, "endpoint", $("#add-endpoint-form")); return; }
+  status("Endpoint removed.");
+  await renderApi(currentApi.api_id);
+}
+
+$("#add-endpoint-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const [category, model, operation] = form.operation.value.split("|");
+  let settings = {};
+  try { settings = form.settings.value.trim() ? JSON.parse(form.settings.value) : {}; }
+  catch { showErrors({ errors: [{ field: "endpoint", message: "Settings must be JSON, e.g. {\"document\": {}}." }] }, "endpoint", form); return; }
+  const result = await call("POST", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/endpoints`,
+    { method: form.method.value, path: form.path.value.trim(), category, model, operation, settings });
+  if (!result.ok) { showErrors(result.data, "endpoint", form); return; }
+  form.path.value = ""; form.settings.value = "";
+  clearErrors(form);
+  status("Endpoint added.");
+  await renderApi(currentApi.api_id);
+});
+
+// ---- the Security pop-up -------------------------------------------------------------------
+
+$("#open-security").addEventListener("click", () => {
+  const dialog = $("#security-dialog");
+  clearErrors(dialog);
+  dialog.querySelectorAll("input[name=mode]").forEach((r) => { r.checked = r.value === currentApi.security.mode; });
+  $("#ip-restriction").value = currentApi.security.ip_restriction.join("\n");
+  dialog.showModal();
+  dialog.querySelector("input[name=mode]:checked")?.focus();
+});
+
+$("#cancel-security").addEventListener("click", () => $("#security-dialog").close());
+
+$("#security-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const dialog = $("#security-dialog");
+  const mode = dialog.querySelector("input[name=mode]:checked")?.value;
+  const lines = $("#ip-restriction").value.split("\n").map((l) => l.trim()).filter((l) => l.length);
+  const result = await call("PUT", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/security`, { mode, ip_restriction: lines });
+  if (!result.ok) {
+    if (result.status === 409) {
+      // An unmet requirement of the mode: explain what is missing rather than refuse silently.
+      const needs = (result.data.errors || []).map((e) => "• " + e.message).join("\n");
+      showErrors({ errors: [{ field: "mode", message: `${modeNames[mode]} cannot be used yet. It needs:\n${needs}` }] }, "mode", dialog);
+    } else {
+      showErrors(result.data, "mode", dialog);
+    }
+    return;
+  }
+  dialog.close();
+  status(`Security saved: ${modeNames[mode]}.`);
+  await renderApi(currentApi.api_id);
+});
+
+// ---- static tokens -------------------------------------------------------------------------
+
+async function renderTokens() {
+  const { data } = await call("GET", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/static-tokens`);
+  $("#token-table tbody").replaceChildren(...(data.static_tokens || []).map((t) => el("tr", {},
+    el("td", {}, t.memo), el("td", {}, when(t.expires_at)), el("td", {}, t.member_id ?? ""),
+    el("td", {}, el("button", { type: "button", class: "danger", "aria-label": `Revoke token ${t.memo}`, onclick: () => revokeToken(t.id) }, "Revoke")))));
+}
+
+async function revokeToken(id) {
+  await call("DELETE", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/static-tokens/${encodeURIComponent(id)}`);
+  status("Token revoked.");
+  await renderTokens();
+}
+
+$("#issue-token-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const expiresAt = Math.floor(new Date(form.expires.value + "T23:59:59").getTime() / 1000);
+  const result = await call("POST", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/static-tokens`,
+    { memo: form.memo.value.trim(), expires_at: expiresAt, member_id: form.member_id.value ? Number(form.member_id.value) : null });
+  if (!result.ok) { showErrors(result.data, "token", form); return; }
+  form.reset();
+  clearErrors(form);
+  $("#issued-token-value").textContent = result.data.value;
+  $("#issued-token").hidden = false;
+  $("#copy-token").focus();
+  await renderTokens();
+});
+
+$("#copy-token").addEventListener("click", async () => {
+  await navigator.clipboard?.writeText($("#issued-token-value").textContent);
+  status("Token copied.");
+});
+
+// ---- members -------------------------------------------------------------------------------
+
+async function renderMembers() {
+  show("members-view");
+  const { data } = await call("GET", "/admin/members?limit=200");
+  $("#member-table tbody").replaceChildren(...(data.members || []).map((m) => el("tr", {},
+    el("td", {}, el("a", { href: "#member/" + m.member_id }, m.member_id)), el("td", {}, m.email),
+    el("td", {}, `${m.name1} ${m.name2}`.trim()), el("td", {}, m.groups.join(", ")), el("td", {}, m.locked ? "locked" : ""))));
+}
+
+$("#register-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const groups = form.groups.value.split(",").map((g) => g.trim()).filter((g) => g);
+  const result = await call("POST", "/admin/members",
+    { email: form.email.value.trim(), password: form.password.value, name1: form.name1.value, name2: form.name2.value, groups });
+  if (!result.ok) { showErrors(result.data, "register", form); return; }
+  form.reset();
+  clearErrors(form);
+  status(`Member ${result.data.member_id} registered.`);
+  await renderMembers();
+});
+
+async function renderMember(id) {
+  const result = await call("GET", "/admin/members/" + encodeURIComponent(id));
+  if (!result.ok) { status(`Member ${id} does not exist.`); location.hash = "#members"; return; }
+  const m = result.data;
+  show("member-view");
+  $("#member-title").textContent = `${m.email} (member ${m.member_id})`;
+  $("#member-details").textContent = `Groups: ${m.groups.join(", ") || "none"} · ${m.locked ? "locked until " + when(m.locked_until) : "not locked"}`;
+  $("#unlock-member").onclick = async () => { await call("POST", `/admin/members/${id}/unlock`); status("Member unlocked."); await renderMember(id); };
+  $("#revoke-all").onclick = async () => { await call("DELETE", `/admin/members/${id}/sessions`); status("Every session revoked."); await renderMember(id); };
+  const sessions = (await call("GET", `/admin/members/${id}/sessions`)).data.sessions || [];
+  $("#session-table tbody").replaceChildren(...sessions.map((s) => el("tr", {},
+    el("td", {}, s.session_id), el("td", {}, s.kind), el("td", {}, s.api_id ?? ""), el("td", {}, when(s.created_at)),
+    el("td", {}, when(s.expires_at)), el("td", {}, s.client_ip ?? ""),
+    el("td", {}, el("button", { type: "button", class: "danger", onclick: async () => { await call("DELETE", `/admin/members/${id}/sessions/${encodeURIComponent(s.session_id)}`); await renderMember(id); } }, "Revoke")))));
+  const logins = (await call("GET", `/admin/members/${id}/logins`)).data.logins || [];
+  $("#login-table tbody").replaceChildren(...logins.map((l) => el("tr", {}, el("td", {}, when(l.at)), el("td", {}, l.client_ip ?? ""), el("td", {}, l.outcome))));
+}
+
+// ---- routing -------------------------------------------------------------------------------
+
+async function route() {
+  if (!sessionStorage.getItem("adminToken")) { signOut(); return; }
+  status("");
+  const [page, id] = decodeURIComponent(location.hash.slice(1)).split("/");
+  if (page === "api" && id) await renderApi(id);
+  else if (page === "members") await renderMembers();
+  else if (page === "member" && id) await renderMember(id);
+  else await renderApis();
+}
+
+window.addEventListener("hashchange", route);
+route();
