@@ -18,6 +18,9 @@ public static class HostDefaults
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         ["Logging:LogLevel:Orleans"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
+
+        // Every console entry shows its scopes, among them the request id a client sees in x-rcms-request-id.
+        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
     };
 
     /// <summary>Inserts <see cref="Values"/> as the lowest-precedence source.</summary>
