@@ -91,8 +91,13 @@ public static class WebFrontApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+
+        var rcms = app.Services.GetRequiredService<RcmsApiHandler>();
+        app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
+
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every
-        // call they make to /admin/… carries the admin token).
+        // call they make to /admin/… carries the admin token). After the /rcms-api branch, so API requests
+        // never pay for the file-system look-ups of the static-file middleware.
         app.Use((context, next) =>
         {
             if (context.Request.Path.Value == "/admin")
@@ -105,9 +110,6 @@ public static class WebFrontApplication
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
-
-        var rcms = app.Services.GetRequiredService<RcmsApiHandler>();
-        app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
 
         app.UseAuthentication();
         app.UseAuthorization();

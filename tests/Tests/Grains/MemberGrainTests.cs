@@ -57,6 +57,33 @@ public sealed class MemberGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LoginHistory_KeepsTheLast50Attempts_NewestFirst_IncludingLockouts()
+    {
+        var (id, email) = await RegisterAsync("right-password");
+        var login = fixture.Grains.GetGrain<ILoginGrain>(0);
+        var member = fixture.Grains.GetGrain<IMemberGrain>(id);
+        for (var i = 0; i < 52; i++)
+        {
+            Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password", $"192.0.2.{i}")).Status);
+        }
+
+        for (var i = 0; i < ClusterFixture.LockoutAttempts; i++)
+        {
+            await login.CheckCredentialsAsync(email, "wrong-password", "198.51.100.7");
+        }
+
+        Assert.Equal(LoginStatus.LockedOut, (await login.CheckCredentialsAsync(email, "right-password", "203.0.113.9")).Status);
+
+        var history = (await member.GetLoginHistoryAsync())!;
+        Assert.Equal(LoginAttempt.Kept, history.Count);
+        Assert.Equal(new LoginAttempt(history[0].At, "203.0.113.9", LoginStatus.LockedOut), history[0]);
+        Assert.All(history.Skip(1).Take(ClusterFixture.LockoutAttempts), a => Assert.Equal(LoginStatus.InvalidCredentials, a.Outcome));
+        Assert.Equal("192.0.2.51", history[ClusterFixture.LockoutAttempts + 1].ClientIp);
+        Assert.DoesNotContain(history, a => a.ClientIp is "192.0.2.0" or "192.0.2.1");
+        Assert.Null(await fixture.Grains.GetGrain<IMemberGrain>(987_654_321).GetLoginHistoryAsync());
+    }
+
+    [Fact]
     public async Task SuccessfulLogin_ResetsTheFailureCount()
     {
         var (_, email) = await RegisterAsync("right-password");
