@@ -42,7 +42,8 @@ public sealed class MetricsTests(WebFrontFixture fixture)
         Assert.True(Count(text, "apisecurity_logins_total", "outcome=\"invalid_credentials\"") >= 1);
         Assert.True(Count(text, "apisecurity_tokens_issued_total", "kind=\"access\"") >= 1);
         Assert.True(Count(text, "apisecurity_tokens_issued_total", "kind=\"grant\"") >= 1);
-        Assert.Contains("apisecurity_validation_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.True(Count(text, "apisecurity_validation_duration_seconds_bucket", "mode=\"dynamic_token\"", "le=\"+Inf\"") >= 1);
+        Assert.Contains(text.Split('\n'), line => line.StartsWith("apisecurity_validation_duration_seconds_bucket{", StringComparison.Ordinal) && line.Contains("le=\"0.001\"", StringComparison.Ordinal));
         Assert.DoesNotContain("no-such-api-", text, StringComparison.Ordinal);
         foreach (var secret in new[] { access, refresh!, grant, password })
         {

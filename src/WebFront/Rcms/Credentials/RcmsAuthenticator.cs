@@ -123,31 +123,35 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
     /// <summary>The login id of a valid access token or cookie session: from this front's short cache, else from the member's session grain.</summary>
     private async ValueTask<string?> ValidateAsync(SessionToken token, TokenKind kind, string? scope)
     {
-        var started = time.GetTimestamp();
         var mode = kind == TokenKind.Access ? "dynamic_token" : "cookie";
         if (!cache.Enabled)
         {
-            var answer = (await Check(token, kind, scope))?.LoginId;
-            metrics.Validated(mode, fromCache: false, time.GetElapsedTime(started));
-            return answer;
+            return (await CheckTimed(token, kind, scope, mode))?.LoginId;
         }
 
         var key = SessionValidationCache.KeyOf(token.MemberId, token.Secret, kind, scope);
         if (cache.Recall(key) is { } remembered)
         {
-            metrics.Validated(mode, fromCache: true, time.GetElapsedTime(started));
+            metrics.ValidatedFromCache(mode);
             return remembered;
         }
 
         var epoch = cache.EpochOf(token.MemberId);
-        var check = await Check(token, kind, scope);
+        var check = await CheckTimed(token, kind, scope, mode);
         if (check is not null)
         {
             cache.Remember(key, check, epoch);
         }
 
-        metrics.Validated(mode, fromCache: false, time.GetElapsedTime(started));
         return check?.LoginId;
+    }
+
+    private async Task<SessionCheck?> CheckTimed(SessionToken token, TokenKind kind, string? scope, string mode)
+    {
+        var started = time.GetTimestamp();
+        var check = await Check(token, kind, scope);
+        metrics.ValidatedByGrain(mode, time.GetElapsedTime(started));
+        return check;
     }
 
     private Task<SessionCheck?> Check(SessionToken token, TokenKind kind, string? scope) => kind == TokenKind.Access
