@@ -47,13 +47,19 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> ListApisAsync(IGrainFactory grains)
     {
-        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
-        var ids = catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var ids = await ApiIdsAsync(grains);
         var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IApiGrain>(id).GetSnapshotAsync()));
         var list = snapshots.OfType<ApiSnapshot>()
             .Select(s => new ApiSummary(s.ApiId, s.Name, s.Enabled, s.Mode.ToWire(), s.Endpoints.Count, s.Version))
             .ToList();
         return AdminHttp.Ok(new { apis = list });
+    }
+
+    /// <summary>Every existing API id, in order (from the catalog).</summary>
+    private static async Task<List<string>> ApiIdsAsync(IGrainFactory grains)
+    {
+        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
+        return catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
     }
 
     private static async Task<IResult> GetApiAsync(string apiId, IGrainFactory grains)
@@ -317,8 +323,7 @@ public static partial class AdminEndpoints
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var horizon = now + ((days ?? 7) * 86_400L);
-        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
-        var ids = catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var ids = await ApiIdsAsync(grains);
         var lists = await Task.WhenAll(ids.Select(async id => (ApiId: id, Result: await grains.GetGrain<IApiGrain>(id).ListStaticTokensAsync())));
         var expiring = lists
             .Where(l => l.Result.Outcome == AdminOutcome.Ok)
@@ -354,7 +359,6 @@ public static partial class AdminEndpoints
             return AdminHttp.NotFound("Member");
         }
 
-        cache.Forget(id);
         var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
         cache.Forget(id);
         metrics.Revoked("session", revoked);
@@ -363,19 +367,12 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
-        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64)
+        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
         {
             return AdminHttp.NotFound("Session");
         }
 
         cache.Forget(id);
-        var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId);
-        cache.Forget(id);
-        if (!revoked)
-        {
-            return AdminHttp.NotFound("Session");
-        }
-
         metrics.Revoked("session");
 
         return Results.NoContent();

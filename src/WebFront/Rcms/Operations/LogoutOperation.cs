@@ -15,7 +15,7 @@ public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCac
     {
         if (caller?.MemberId is { } memberId && caller.LoginId is { } loginId)
         {
-            cache.Forget(memberId);
+            // After the revocation: a validation that read the member's epoch before it is then not trusted.
             await StateConflict.RetryOnceAsync(() => sessions.For(memberId).RevokeAsync(loginId));
             cache.Forget(memberId);
             metrics.Revoked("logout");
