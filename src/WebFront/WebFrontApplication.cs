@@ -77,7 +77,7 @@ public static class WebFrontApplication
 
         var app = builder.Build();
 
-        app.UseForwardedHeaders();
+        app.UseTrustedForwardedHeaders(configuration);
         app.Use((context, next) =>
         {
             context.Response.OnStarting(static state =>

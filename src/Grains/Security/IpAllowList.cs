@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace ApiSecurity.Grains.Security;
 
 /// <summary>
-/// An immutable IP allow-list (SPEC §4): single addresses, CIDR blocks and <c>first-last</c> ranges,
+/// An immutable IP allow-list (docs/ip-restriction.md): single addresses, CIDR blocks and <c>first-last</c> ranges,
 /// IPv4 and IPv6, with <c>#</c> comments. Entries are merged into sorted, disjoint intervals per
 /// family, so a lookup is a binary search: O(log n) whatever the list size.
 /// </summary>
@@ -14,18 +14,26 @@ public sealed class IpAllowList
 {
     private readonly Interval[] _v4;
     private readonly Interval[] _v6;
+    private readonly bool _denyAll;
 
-    private IpAllowList(Interval[] v4, Interval[] v6)
+    private IpAllowList(Interval[] v4, Interval[] v6, bool denyAll = false)
     {
         _v4 = v4;
         _v6 = v6;
+        _denyAll = denyAll;
     }
 
     /// <summary>A list that allows every address (the empty list).</summary>
     public static IpAllowList AllowAll { get; } = new([], []);
 
+    /// <summary>
+    /// A list that allows nobody: what a list with an entry that does not parse becomes. An entry that
+    /// cannot be read must not leave the API open to everyone (fail closed).
+    /// </summary>
+    public static IpAllowList DenyAll { get; } = new([], [], denyAll: true);
+
     /// <summary>True when the list has no entries, so everyone is allowed.</summary>
-    public bool IsEmpty => _v4.Length == 0 && _v6.Length == 0;
+    public bool IsEmpty => _v4.Length == 0 && _v6.Length == 0 && !_denyAll;
 
     /// <summary>Number of disjoint intervals after merging.</summary>
     public int IntervalCount => _v4.Length + _v6.Length;
@@ -38,7 +46,7 @@ public sealed class IpAllowList
             return true;
         }
 
-        if (address is null)
+        if (address is null || _denyAll)
         {
             return false;
         }
@@ -58,7 +66,8 @@ public sealed class IpAllowList
 
     /// <summary>
     /// Parses entries (each item may hold several lines). Returns the list, or the errors naming
-    /// each invalid entry; with any error the caller must store nothing.
+    /// each invalid entry; with any error the caller must store nothing, and the list returned is
+    /// <see cref="DenyAll"/>.
     /// </summary>
     public static IpAllowList Parse(IEnumerable<string> entries, out IReadOnlyList<string> errors)
     {
@@ -94,7 +103,7 @@ public sealed class IpAllowList
         }
 
         errors = problems;
-        return problems.Count > 0 ? AllowAll : new IpAllowList(Merge(v4), Merge(v6));
+        return problems.Count > 0 ? DenyAll : new IpAllowList(Merge(v4), Merge(v6));
     }
 
     /// <summary>Normalizes entries for storage: comments and blank lines are kept out, each entry trimmed.</summary>

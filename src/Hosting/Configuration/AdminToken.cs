@@ -46,10 +46,10 @@ public sealed class AdminToken
             return new AdminToken(configured);
         }
 
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, FileName);
+        var path = Path.Combine(Storage.DataDirectory.Ensure(dataDirectory), FileName);
         if (File.Exists(path))
         {
+            Storage.DataDirectory.EnsureOwnerOnlyFile(path);
             var stored = File.ReadAllText(path).Trim();
             if (stored.Length >= MinLength)
             {

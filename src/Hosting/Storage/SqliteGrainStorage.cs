@@ -26,8 +26,15 @@ public static class SqliteGrainStorage
     /// <summary>Creates the database when missing, applies the schema, and returns the connection string.</summary>
     public static string Prepare(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(Path.GetFullPath(dataDirectory), FileName);
+        var path = Path.Combine(DataDirectory.Ensure(dataDirectory), FileName);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (file == path || File.Exists(file))
+            {
+                DataDirectory.EnsureOwnerOnlyFile(file);
+            }
+        }
+
         var create = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
         using (var connection = new SqliteConnection(create))
         {

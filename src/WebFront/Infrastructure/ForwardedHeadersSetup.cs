@@ -4,17 +4,20 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace ApiSecurity.WebFront.Infrastructure;
 
 /// <summary>
-/// Trusted proxies (SPEC §4): <c>X-Forwarded-For</c> is honoured only from
-/// <c>ForwardedHeaders:KnownProxies</c> / <c>KnownNetworks</c>, read from the right, skipping trusted
-/// proxies. ASP.NET Core trusts loopback by default; that default is cleared, so with nothing
-/// configured no proxy is trusted.
+/// Trusted proxies (docs/security.md): <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are honoured
+/// only from <c>ForwardedHeaders:KnownProxies</c> / <c>KnownNetworks</c>, read from the right, skipping
+/// trusted proxies. With nothing configured the forwarded-headers middleware is not run at all:
+/// ASP.NET Core's middleware treats empty <c>KnownProxies</c> and <c>KnownIPNetworks</c> as "trust every
+/// proxy", so clearing its loopback default would believe every client's header.
 /// </summary>
 public static class ForwardedHeadersSetup
 {
     /// <summary>Configures <see cref="ForwardedHeadersOptions"/> from configuration; throws on a bad entry.</summary>
     public static void Configure(ForwardedHeadersOptions options, IConfiguration configuration)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+        // X-Forwarded-Proto matters too: behind a TLS-terminating proxy it is what makes cookies Secure and
+        // __Host- prefixed. X-Forwarded-Host is not taken: the Host header the proxy passes is used.
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
         options.ForwardLimit = null;
@@ -47,6 +50,20 @@ public static class ForwardedHeadersSetup
 
             options.KnownIPNetworks.Add(network);
         }
+    }
+
+    /// <summary>
+    /// Runs the forwarded-headers middleware only when a proxy is trusted. With nothing configured, the
+    /// connection's address and scheme are the client's, whatever headers it sends.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedForwardedHeaders(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        if (AnyTrusted(configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        return app;
     }
 
     /// <summary>True when at least one proxy or network is trusted.</summary>

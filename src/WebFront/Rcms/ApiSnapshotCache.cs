@@ -49,6 +49,11 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
         }
 
         var compiled = CompiledApi.Compile(snapshot);
+        if (compiled.IpRestrictionErrors.Count > 0)
+        {
+            LogUnreadableIpRestriction(logger, apiId, string.Join("; ", compiled.IpRestrictionErrors));
+        }
+
         return _apis.AddOrUpdate(apiId, compiled, (_, current) => current.Version >= compiled.Version ? current : compiled);
     }
 
@@ -94,6 +99,9 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API {ApiId} has IP restriction entries that do not parse ({Errors}); every client is denied until they are corrected")]
+    private static partial void LogUnreadableIpRestriction(ILogger logger, string apiId, string errors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the API catalog failed; serving the last known snapshots")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);

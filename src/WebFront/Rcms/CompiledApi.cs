@@ -19,7 +19,8 @@ public sealed class CompiledApi
     private CompiledApi(ApiSnapshot snapshot)
     {
         Snapshot = snapshot;
-        IpAllowList = IpAllowList.Parse(snapshot.IpRestriction, out _);
+        IpAllowList = IpAllowList.Parse(snapshot.IpRestriction, out var ipErrors);
+        IpRestrictionErrors = ipErrors;
         var login = snapshot.Endpoints.FirstOrDefault(e => e.Operation == Operation.LoginChallenge);
         LoginSettings = login is null ? EndpointSettings.Defaults : EndpointSettings.Parse(login.Operation, login.SettingsJson, []);
         CookiePolicy = new CookiePolicy(LoginSettings.SessionIdleTimeout, LoginSettings.SessionLifetime, LoginSettings.LoginSaveLifetime);
@@ -34,6 +35,8 @@ public sealed class CompiledApi
             t => Sha256Key.From(t.Hash),
             t => new CompiledStaticToken(t, new RcmsCaller(t.MemberId, null, t.Id)));
         Cors = BuildCorsPolicy(snapshot.Cors);
+        // "*" lets any site read answers that carry no credential; it never vouches for a cookie request.
+        TrustedOrigins = snapshot.Cors.AllowOrigins.Where(o => o != "*").ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The configuration this was compiled from.</summary>
@@ -51,8 +54,11 @@ public sealed class CompiledApi
     /// <summary>The API incarnation that dynamic tokens are bound to.</summary>
     public string Scope => Snapshot.Scope;
 
-    /// <summary>The IP allow-list.</summary>
+    /// <summary>The IP allow-list; <see cref="IpAllowList.DenyAll"/> when a stored entry no longer parses.</summary>
     public IpAllowList IpAllowList { get; }
+
+    /// <summary>Stored IP entries that no longer parse (empty normally); any of them closes the API to everyone.</summary>
+    public IReadOnlyList<string> IpRestrictionErrors { get; }
 
     /// <summary>path → method → endpoint.</summary>
     public FrozenDictionary<string, FrozenDictionary<string, CompiledEndpoint>> Endpoints { get; }
@@ -65,6 +71,9 @@ public sealed class CompiledApi
 
     /// <summary>The CORS policy, or null when no origin is allowed.</summary>
     public CorsPolicy? Cors { get; }
+
+    /// <summary>Exact origins of the CORS list: the other sites whose cookie-mode requests are not cross-site forgeries.</summary>
+    public FrozenSet<string> TrustedOrigins { get; }
 
     /// <summary>Settings of the login_challenge endpoint (cookie attributes and lifetimes).</summary>
     public EndpointSettings LoginSettings { get; }

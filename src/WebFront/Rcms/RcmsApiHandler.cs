@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
@@ -95,9 +96,13 @@ public sealed partial class RcmsApiHandler(
         }
 
         var feature = new RcmsRequestFeature(api, endpoint);
-        context.Features.Set(feature);
-
         var operation = endpoint.Operation;
+        if (CrossSiteRequestDefence.Refuses(context, api, operation))
+        {
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.Forbidden, "Cross-site request refused");
+            return api;
+        }
+
         var credentialRequired = api.Mode != SecurityMode.None && operation is not (Operation.LoginChallenge or Operation.Token);
         var describesStaticToken = operation == Operation.Token && api.Mode == SecurityMode.StaticToken;
         var authentication = credentialRequired || describesStaticToken
@@ -144,7 +149,7 @@ public sealed partial class RcmsApiHandler(
     /// </summary>
     private async Task<bool> WithinRateLimitAsync(HttpContext context, CompiledApi api, CompiledEndpoint endpoint, RateLimitSetting rateLimit)
     {
-        var client = rateLimit.Key == "endpoint" ? "*" : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var client = rateLimit.Key == "endpoint" ? "*" : RateLimitClientKey(context.Connection.RemoteIpAddress);
         var decision = await grains.GetGrain<IRateLimitGrain>($"{api.Scope}/{endpoint.Definition.Id}/{client}").HitAsync(rateLimit.Limit, rateLimit.Window);
         var resetIn = Math.Max(0, decision.ResetAt - time.GetUtcNow().ToUnixTimeSeconds());
         var headers = context.Response.Headers;
@@ -159,6 +164,34 @@ public sealed partial class RcmsApiHandler(
         headers.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
         await RcmsResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests, RcmsResponse.Codes.RateLimited, "Too many requests");
         return false;
+    }
+
+    /// <summary>
+    /// The client part of an IP-keyed rate limit: the IPv4 address, or the /64 prefix of an IPv6 address.
+    /// One IPv6 host usually holds a whole /64 and can walk through its addresses at will, so counting
+    /// each address alone would let a single client multiply its limit by 2^64.
+    /// </summary>
+    internal static string RateLimitClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
     }
 
     /// <summary>GroupAuth: true when the caller is a member of at least one of <paramref name="groups"/>.</summary>

@@ -75,4 +75,35 @@ public sealed class IpAllowListTests
 
     [Fact]
     public void NonEmptyList_RejectsUnknownAddress() => Assert.False(Parse("192.0.2.1").Allows(null));
+
+    [Fact]
+    public void ListWithAnEntryThatDoesNotParse_DeniesEveryone()
+    {
+        var list = IpAllowList.Parse(["192.0.2.0/24", "192.0.2.0/99"], out var errors);
+
+        Assert.Single(errors);
+        Assert.False(list.IsEmpty);
+        Assert.False(list.Allows(IPAddress.Parse("192.0.2.1")));
+        Assert.False(list.Allows(IPAddress.Parse("198.51.100.7")));
+    }
+
+    [Fact]
+    public void StoredSnapshot_WithAnEntryThatNoLongerParses_ClosesTheApi()
+    {
+        var snapshot = new ApiSecurity.Grains.Apis.ApiSnapshot("api", "api", true, ApiSecurity.Grains.Apis.SecurityMode.None,
+            ["not-an-address"], ApiSecurity.Grains.Apis.CorsSettings.Empty, [], [], 1, "scope", 0);
+
+        var api = ApiSecurity.WebFront.Rcms.CompiledApi.Compile(snapshot);
+
+        Assert.NotEmpty(api.IpRestrictionErrors);
+        Assert.False(api.IpAllowList.Allows(IPAddress.Loopback));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64")]
+    [InlineData("203.0.113.9", "203.0.113.9")]
+    [InlineData("::ffff:203.0.113.9", "203.0.113.9")]
+    public void RateLimitKey_CountsAnIpv6ClientByItsSlash64(string address, string key) =>
+        Assert.Equal(key, ApiSecurity.WebFront.Rcms.RcmsApiHandler.RateLimitClientKey(IPAddress.Parse(address)));
 }

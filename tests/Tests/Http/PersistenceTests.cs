@@ -67,4 +67,23 @@ public sealed class PersistenceTests
             Assert.DoesNotContain(secret, dump);
         }
     }
+
+    [Fact, System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task DataFolderAndDatabase_AreReadableByTheirOwnerOnly()
+    {
+        var parent = WebFrontHost.NewDataDirectory();
+        var dataDirectory = Path.Combine(parent, "data");
+        await using (var host = await WebFrontHost.StartAsync(dataDirectory))
+        {
+            var admin = new Admin(host.CreateClient(admin: true));
+            await admin.RegisterMemberAsync();
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDirectory));
+            var files = Directory.GetFiles(dataDirectory, "apisecurity.db*");
+            Assert.Contains(files, f => f.EndsWith("apisecurity.db", StringComparison.Ordinal));
+            Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        }
+
+        Directory.Delete(parent, recursive: true);
+    }
 }

@@ -4,9 +4,11 @@ using ApiSecurity.Grains.Sessions;
 namespace ApiSecurity.WebFront.Rcms.Credentials;
 
 /// <summary>
-/// The cookies of cookie mode (SPEC §3.2): <c>rcms_api_access_token</c> and <c>rcms_api_refresh_token</c>,
+/// The cookies of cookie mode (docs/modes.md): <c>rcms_api_access_token</c> and <c>rcms_api_refresh_token</c>,
 /// HttpOnly, Path=/, SameSite from the login endpoint's settings; on HTTPS also Secure with the
-/// <c>__Host-</c> prefix; optionally Partitioned.
+/// <c>__Host-</c> prefix; optionally Partitioned. Over HTTPS only the <c>__Host-</c> names are read: a
+/// browser accepts that prefix only from a secure origin, for this exact host, so a sibling subdomain
+/// or a plain-HTTP page cannot plant a session cookie that would be read there.
 /// </summary>
 public static class SessionCookies
 {
@@ -18,11 +20,14 @@ public static class SessionCookies
 
     private const string HostPrefix = "__Host-";
 
-    /// <summary>The session cookie's value, from the prefixed or the plain name.</summary>
+    /// <summary>The session cookie's value: the <c>__Host-</c> name over HTTPS, the plain name otherwise.</summary>
     public static string? ReadAccess(HttpRequest request) => Read(request, AccessName);
 
-    /// <summary>The auto-login cookie's value, from the prefixed or the plain name.</summary>
+    /// <summary>The auto-login cookie's value: the <c>__Host-</c> name over HTTPS, the plain name otherwise.</summary>
     public static string? ReadRefresh(HttpRequest request) => Read(request, RefreshName);
+
+    /// <summary>True when the request carries a session or auto-login cookie of the name its scheme reads.</summary>
+    public static bool IsPresent(HttpRequest request) => ReadAccess(request) is not null || ReadRefresh(request) is not null;
 
     /// <summary>True for the names of this product's cookies (both forms), which are never forwarded upstream.</summary>
     public static bool IsSessionCookie(ReadOnlySpan<char> name) =>
@@ -49,10 +54,14 @@ public static class SessionCookies
 
     private static string? Read(HttpRequest request, string name)
     {
-        var cookies = request.Cookies;
-        return cookies.TryGetValue(HostPrefix + name, out var secure) && !string.IsNullOrEmpty(secure)
-            ? secure
-            : cookies.TryGetValue(name, out var plain) && !string.IsNullOrEmpty(plain) ? plain : null;
+        if (request.Headers.Cookie.Count == 0)
+        {
+            return null;
+        }
+
+        return request.Cookies.TryGetValue(request.IsHttps ? HostPrefix + name : name, out var value) && !string.IsNullOrEmpty(value)
+            ? value
+            : null;
     }
 
     private static void Append(HttpContext context, string name, string value, TimeSpan maxAge, EndpointSettings settings)
