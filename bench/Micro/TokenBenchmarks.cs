@@ -4,6 +4,7 @@ using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
+using ApiSecurity.WebFront.Rcms.Pipeline;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 
@@ -120,7 +121,7 @@ public class SnapshotLookupBenchmarks
     [Benchmark]
     public CompiledEndpoint? Split_Api_Endpoint()
     {
-        RcmsApiHandler.TrySplit("/api-512/content/e17", out var apiId, out var path);
+        ResolveApiStep.TrySplit("/api-512/content/e17", out var apiId, out var path);
         return _apis.TryGetValue(apiId, out var api) && api.Endpoints.TryGetValue(path, out var byMethod) && byMethod.TryGetValue("GET", out var endpoint)
             ? endpoint
             : null;

@@ -6,6 +6,7 @@ using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
+using ApiSecurity.WebFront.Rcms.Pipeline;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ApiSecurity.WebFront;
@@ -73,7 +74,7 @@ public static class WebFrontApplication
         builder.Services.AddSingleton<IRcmsOperation, ProfileOperation>();
         builder.Services.AddSingleton<IRcmsOperation, DocumentOperation>();
         builder.Services.AddSingleton<IRcmsOperation, ProxyOperation>();
-        builder.Services.AddSingleton<RcmsApiHandler>();
+        RcmsPipeline.Register(builder.Services);
 
         var app = builder.Build();
 
@@ -92,7 +93,7 @@ public static class WebFrontApplication
         app.UseStatusCodePages();
 
 
-        var rcms = app.Services.GetRequiredService<RcmsApiHandler>();
+        var rcms = app.Services.GetRequiredService<RcmsPipeline>();
         app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
 
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every

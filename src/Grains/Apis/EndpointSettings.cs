@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApiSecurity.Grains.Members;
 
 namespace ApiSecurity.Grains.Apis;
 
@@ -67,6 +68,9 @@ public sealed class EndpointSettings
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
+    /// <summary><c>auth</c>: <c>member</c> (default: the API's credential is required) or <c>public</c>.</summary>
+    public EndpointAccess Auth { get; private init; } = EndpointAccess.Member;
+
     /// <summary>Member groups allowed on this endpoint (<c>groups</c>); empty for no group restriction.</summary>
     public IReadOnlyList<string> Groups { get; private init; } = [];
 
@@ -117,11 +121,30 @@ public sealed class EndpointSettings
                 Upstream = UpstreamUri(root, operation, errors),
                 RateLimit = RateLimitSetting.Parse(root, errors),
                 Groups = GroupList(root, errors),
+                Auth = Access(root, errors),
             };
             return result;
         }
     }
 
+    private static EndpointAccess Access(JsonElement root, List<AdminError> errors)
+    {
+        if (!root.TryGetProperty("auth", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return EndpointAccess.Member;
+        }
+
+        switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+        {
+            case "member": return EndpointAccess.Member;
+            case "public": return EndpointAccess.Public;
+            default:
+                errors.Add(new AdminError("invalid", "auth must be \"member\" or \"public\"", "settings.auth"));
+                return EndpointAccess.Member;
+        }
+    }
+
+    // Kuroco names groups by numeric id ("1", "104"); names work too. Numbers are taken as their text.
     private static IReadOnlyList<string> GroupList(JsonElement root, List<AdminError> errors)
     {
         if (!root.TryGetProperty("groups", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -129,13 +152,33 @@ public sealed class EndpointSettings
             return [];
         }
 
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= 100
-            && value.EnumerateArray().All(g => g.ValueKind == JsonValueKind.String && g.GetString() is { Length: > 0 and <= 100 }))
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= 100)
         {
-            return value.EnumerateArray().Select(g => g.GetString()!).Distinct(StringComparer.Ordinal).ToList();
+            var groups = new List<string>();
+            foreach (var item in value.EnumerateArray())
+            {
+                var text = item.ValueKind switch
+                {
+                    JsonValueKind.String => item.GetString(),
+                    JsonValueKind.Number when item.TryGetInt64(out var id) && id >= 0 => id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => null,
+                };
+                if (!MemberGroups.IsValid(text))
+                {
+                    groups = null;
+                    break;
+                }
+
+                groups.Add(text);
+            }
+
+            if (groups is not null)
+            {
+                return groups.Distinct(StringComparer.Ordinal).ToList();
+            }
         }
 
-        errors.Add(new AdminError("invalid", "groups must be an array of at most 100 non-empty group names", "settings.groups"));
+        errors.Add(new AdminError("invalid", "groups must be an array of at most 100 group ids or names", "settings.groups"));
         return [];
     }
 

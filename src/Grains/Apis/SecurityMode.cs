@@ -42,3 +42,14 @@ public static class SecurityModes
         }
     }
 }
+
+/// <summary>Per-endpoint access (Kuroco's "API request restriction"): whether the API's credential is required.</summary>
+[GenerateSerializer, Alias("EndpointAccess")]
+public enum EndpointAccess
+{
+    /// <summary>The API's credential is required (the default).</summary>
+    Member = 0,
+
+    /// <summary>No credential needed; a valid one still identifies the member.</summary>
+    Public = 1,
+}

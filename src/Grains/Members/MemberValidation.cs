@@ -1,11 +1,10 @@
 using System.Net.Mail;
-using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 
 namespace ApiSecurity.Grains.Members;
 
 /// <summary>Rules for registration input.</summary>
-public static partial class MemberValidation
+public static class MemberValidation
 {
     /// <summary>Minimum password length (ASP.NET Core Identity's default).</summary>
     public const int MinPasswordLength = 6;
@@ -71,7 +70,7 @@ public static partial class MemberValidation
             {
                 errors.Add(new AdminError("invalid", $"at most {MaxGroups} groups", "groups"));
             }
-            else if (groups.Any(g => g is null || !GroupPattern().IsMatch(g)))
+            else if (groups.Any(g => !MemberGroups.IsValid(g)))
             {
                 errors.Add(new AdminError("invalid", "each group must be 1-64 letters, digits, '-' or '_'", "groups"));
             }
@@ -87,7 +86,4 @@ public static partial class MemberValidation
             errors.Add(new AdminError("invalid", $"{field} must be at most {MaxNameLength} printable characters", field));
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex GroupPattern();
 }

@@ -28,7 +28,7 @@ public sealed class CompiledApi
             .GroupBy(e => e.Path, StringComparer.Ordinal)
             .ToFrozenDictionary(
                 g => g.Key,
-                g => g.ToFrozenDictionary(e => e.Method, e => new CompiledEndpoint(e), StringComparer.Ordinal),
+                g => g.ToFrozenDictionary(e => e.Method, e => new CompiledEndpoint(e, snapshot.Mode), StringComparer.Ordinal),
                 StringComparer.Ordinal);
         AllowHeaders = Endpoints.ToFrozenDictionary(p => p.Key, p => string.Join(", ", p.Value.Keys.Order()), StringComparer.Ordinal);
         StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(
@@ -140,10 +140,12 @@ public sealed class CompiledApi
 /// <summary>An endpoint prepared for the request path.</summary>
 public sealed class CompiledEndpoint
 {
-    internal CompiledEndpoint(EndpointDefinition definition)
+    internal CompiledEndpoint(EndpointDefinition definition, SecurityMode mode)
     {
         Definition = definition;
         Settings = EndpointSettings.Parse(definition.Operation, definition.SettingsJson, []);
+        Credential = CredentialRule.For(mode, definition.Operation, Settings.Auth);
+        GroupRestricted = Settings.Groups.Count > 0 && definition.Operation is not (Operation.LoginChallenge or Operation.Token);
         TokenPolicy = new TokenPolicy(Settings.AccessTokenLifespan, Settings.RefreshTokenLifespan, Settings.UseRefreshToken, Settings.RotateRefreshToken);
         if (definition.Operation == Operation.DocumentGet)
         {
@@ -159,6 +161,12 @@ public sealed class CompiledEndpoint
 
     /// <summary>Parsed settings.</summary>
     public EndpointSettings Settings { get; }
+
+    /// <summary>Whether the API's credential is required, optional or not used here.</summary>
+    public CredentialUse Credential { get; }
+
+    /// <summary>True when only members of <see cref="EndpointSettings.Groups"/> may use the endpoint.</summary>
+    public bool GroupRestricted { get; }
 
     /// <summary>Token lifetimes (token endpoint).</summary>
     public TokenPolicy TokenPolicy { get; }

@@ -47,6 +47,10 @@ public static class RcmsResponse
         ErrorsAsync(context, status, [new FieldError(code, field, message)]);
 
     /// <summary>Writes a validation error body with several field errors.</summary>
+    public static Task NotFoundAsync(HttpContext context) =>
+        ErrorAsync(context, StatusCodes.Status404NotFound, Codes.NotFound, "Not found");
+
+    /// <summary>400 with one error per invalid field.</summary>
     public static Task ValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors) =>
         ErrorsAsync(context, StatusCodes.Status400BadRequest, errors);
 

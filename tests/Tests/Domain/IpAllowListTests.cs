@@ -105,5 +105,5 @@ public sealed class IpAllowListTests
     [InlineData("203.0.113.9", "203.0.113.9")]
     [InlineData("::ffff:203.0.113.9", "203.0.113.9")]
     public void RateLimitKey_CountsAnIpv6ClientByItsSlash64(string address, string key) =>
-        Assert.Equal(key, ApiSecurity.WebFront.Rcms.RcmsApiHandler.RateLimitClientKey(IPAddress.Parse(address)));
+        Assert.Equal(key, ApiSecurity.WebFront.Rcms.Pipeline.RateLimitStep.ClientKey(IPAddress.Parse(address)));
 }

@@ -58,4 +58,34 @@ public sealed class CorsTests(WebFrontFixture fixture)
         using var response = await fixture.Admin.SendAsync(HttpMethod.Put, $"/admin/apis/{apiId}/cors", new { allow_origins = new[] { "*" }, allow_credentials = true });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task EveryErrorAnswer_OfAnExistingApi_CarriesItsCorsHeaders()
+    {
+        const string origin = "https://app.example";
+        var apiId = await ApiWithCorsAsync(new { allow_origins = new[] { origin }, allow_credentials = true });
+        await fixture.Admin.AddEndpointAsync(apiId, "GET", "limited", "Content", "Document", "get", new { rate_limit = new { limit = 1, window = 60 }, auth = "public" });
+        var limited = await SendAsync(fixture.Client, HttpMethod.Get, $"/rcms-api/{apiId}/limited", headers: h => h.TryAddWithoutValidation("Origin", origin));
+        Assert.Equal(HttpStatusCode.OK, limited.Status);
+
+        var answers = new List<(HttpStatusCode Status, HttpResponseMessage Response)>();
+        foreach (var (method, path) in new[] { ("GET", "content/doc"), ("GET", "no/such/path"), ("DELETE", "content/doc"), ("GET", "limited") })
+        {
+            var (status, _, response) = await SendAsync(fixture.Client, new HttpMethod(method), $"/rcms-api/{apiId}/{path}", headers: h => h.TryAddWithoutValidation("Origin", origin));
+            answers.Add((status, response));
+        }
+
+        await fixture.Admin.SetSecurityAsync(apiId, "dynamic_token", "192.0.2.0/24");
+        var (ipStatus, _, ipResponse) = await SendAsync(fixture.Client, HttpMethod.Get, $"/rcms-api/{apiId}/content/doc", headers: h => h.TryAddWithoutValidation("Origin", origin));
+        answers.Add((ipStatus, ipResponse));
+
+        Assert.Equal(
+            [HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed, HttpStatusCode.TooManyRequests, HttpStatusCode.Forbidden],
+            answers.Select(a => a.Status));
+        Assert.All(answers, a =>
+        {
+            Assert.Equal(origin, a.Response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.Equal("true", a.Response.Headers.GetValues("Access-Control-Allow-Credentials").Single());
+        });
+    }
 }

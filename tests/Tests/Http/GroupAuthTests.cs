@@ -3,7 +3,7 @@ using static ApiSecurity.Tests.Infrastructure.Rcms;
 
 namespace ApiSecurity.Tests.Http;
 
-/// <summary>GroupAuth: an endpoint with <c>groups</c> serves only members of one of them (else 403 <c>forbidden</c>).</summary>
+/// <summary>GroupAuth: an endpoint with <c>groups</c> serves only members of one of them (else 401 <c>unauthorized</c>, as Kuroco answers).</summary>
 [Collection(WebFrontCollection.Name)]
 public sealed class GroupAuthTests(WebFrontFixture fixture)
 {
@@ -24,8 +24,8 @@ public sealed class GroupAuthTests(WebFrontFixture fixture)
         Assert.True(allowed.Body["vip"]!.GetValue<bool>());
 
         var refused = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/vip", guestToken);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-        Assert.Equal("forbidden", Code(refused.Body));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal("unauthorized", Code(refused.Body));
 
         // Unrestricted endpoints of the same API still serve the guest; a missing credential stays a 401.
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(fixture.Client, $"/rcms-api/{apiId}/content/doc", guestToken)).Status);
@@ -33,14 +33,14 @@ public sealed class GroupAuthTests(WebFrontFixture fixture)
     }
 
     [Fact]
-    public async Task WithoutAMember_AGroupRestrictedEndpointIsForbidden()
+    public async Task WithoutAMember_AGroupRestrictedEndpointAnswers401()
     {
         var apiId = Admin.UniqueId("grp");
         await Admin.CreateApiAsync(apiId);
         await Admin.AddEndpointAsync(apiId, "GET", "vip", "Content", "Document", "get", new { groups = new[] { "staff" } });
         var anonymous = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/vip");
-        Assert.Equal(HttpStatusCode.Forbidden, anonymous.Status);
-        Assert.Equal("forbidden", Code(anonymous.Body));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal("unauthorized", Code(anonymous.Body));
     }
 
     [Fact]
@@ -49,8 +49,25 @@ public sealed class GroupAuthTests(WebFrontFixture fixture)
         var apiId = Admin.UniqueId("grp");
         await Admin.CreateApiAsync(apiId);
         using var response = await Admin.SendAsync(HttpMethod.Post, $"/admin/apis/{apiId}/endpoints",
-            new { method = "GET", path = "vip", category = "Content", model = "Document", operation = "get", settings = new { groups = new object[] { "staff", 7 } } });
+            new { method = "GET", path = "vip", category = "Content", model = "Document", operation = "get", settings = new { groups = new object[] { "staff", "not a group!" } } });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("settings.groups", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NumericGroupIds_AsKurocoNamesThem_Restrict_AndProfileCarriesGroupIds()
+    {
+        var apiId = await Admin.CreateFullApiAsync("dynamic_token");
+        await Admin.AddEndpointAsync(apiId, "GET", "members-only", "Content", "Document", "get", new { groups = new object[] { 104, "1" } });
+        var member = await Admin.RegisterMemberAsync(groups: ["104"]);
+        var other = await Admin.RegisterMemberAsync(groups: ["2"]);
+        var (token, _, _) = await LoginDynamicAsync(fixture.Client, apiId, member.Email, member.Password);
+        var (otherToken, _, _) = await LoginDynamicAsync(fixture.Client, apiId, other.Email, other.Password);
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(fixture.Client, $"/rcms-api/{apiId}/members-only", token)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(fixture.Client, $"/rcms-api/{apiId}/members-only", otherToken)).Status);
+        var profile = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/profile", token);
+        Assert.Equal("104", profile.Body["group_ids"]![0]!.GetValue<string>());
+        Assert.Equal("104", profile.Body["groups"]![0]!.GetValue<string>());
     }
 }

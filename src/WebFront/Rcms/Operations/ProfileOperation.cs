@@ -27,13 +27,17 @@ public sealed class ProfileOperation(IGrainFactory grains) : IRcmsOperation
             writer.WriteString("name1", profile.Name1);
             writer.WriteString("name2", profile.Name2);
             writer.WriteString("nickname", profile.Nickname);
-            writer.WriteStartArray("groups");
-            foreach (var group in profile.Groups)
+            // Kuroco's records call the member's groups group_ids; both names carry the same list.
+            foreach (var name in (ReadOnlySpan<string>)["groups", "group_ids"])
             {
-                writer.WriteStringValue(group);
-            }
+                writer.WriteStartArray(name);
+                foreach (var group in profile.Groups)
+                {
+                    writer.WriteStringValue(group);
+                }
 
-            writer.WriteEndArray();
+                writer.WriteEndArray();
+            }
         });
     }
 }

@@ -1,20 +1,24 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
-namespace ApiSecurity.WebFront.Rcms;
+namespace ApiSecurity.WebFront.Rcms.Pipeline;
 
 /// <summary>
 /// Cross-site request defence of cookie mode (docs/modes.md, "Cross-site requests"). A browser attaches
-/// the session cookie to requests another site makes (always with <c>SameSite=None</c>, and with
-/// <c>Lax</c> for a top-level form post to the login), so on a cookie-mode API every
+/// the session cookie to requests another site makes (always with <c>SameSite=None</c>; with <c>Lax</c>
+/// from a sibling subdomain, which is the same site), so on a cookie-mode API every
 /// <c>login_challenge</c> and <c>logout</c>, and every request with an unsafe method that carries a
 /// session cookie, must come from the API's own origin or an origin in its CORS <c>allow_origins</c>.
 /// Browsers send <c>Origin</c> on such requests (and <c>Sec-Fetch-Site</c>); servers and curl send
 /// neither and pass. It runs before the credential check, so a refused request changes nothing (not
 /// even an auto-login restore).
 /// </summary>
-public static class CrossSiteRequestDefence
+public sealed class CrossSiteStep : IRcmsStep
 {
+    /// <inheritdoc/>
+    public ValueTask<bool> InvokeAsync(RcmsExchange exchange) =>
+        Refuses(exchange.HttpContext, exchange.Api!, exchange.Endpoint!.Operation) ? Refuse(exchange.HttpContext) : ValueTask.FromResult(true);
+
     /// <summary>True when the request must be refused with 403.</summary>
     public static bool Refuses(HttpContext context, CompiledApi api, Operation operation)
     {
@@ -41,11 +45,17 @@ public static class CrossSiteRequestDefence
         return string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "cross-site", StringComparison.OrdinalIgnoreCase);
     }
 
+    private static async ValueTask<bool> Refuse(HttpContext context)
+    {
+        await RcmsResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, RcmsResponse.Codes.Forbidden, "Cross-site request refused");
+        return false;
+    }
+
     private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     private static bool IsOwnOrigin(HttpRequest request, string origin)
     {
-        // origin is "scheme://host[:port]"; compare without allocating the request's own origin string.
+        // origin is "scheme://host[:port]"; compare without building the request's own origin string.
         var scheme = request.Scheme;
         var host = request.Host.Value ?? string.Empty;
         return origin.Length == scheme.Length + 3 + host.Length

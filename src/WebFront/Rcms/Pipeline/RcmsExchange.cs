@@ -1,0 +1,25 @@
+using ApiSecurity.WebFront.Rcms.Credentials;
+
+namespace ApiSecurity.WebFront.Rcms.Pipeline;
+
+/// <summary>One <c>/rcms-api</c> request on its way through the pipeline: what each step has learned so far.</summary>
+public sealed class RcmsExchange(HttpContext httpContext)
+{
+    /// <summary>The HTTP request and response.</summary>
+    public HttpContext HttpContext { get; } = httpContext;
+
+    /// <summary>The endpoint path below the API (no leading or trailing slash).</summary>
+    public string EndpointPath { get; set; } = string.Empty;
+
+    /// <summary>The API, once resolved.</summary>
+    public CompiledApi? Api { get; set; }
+
+    /// <summary>The endpoint, once routed.</summary>
+    public CompiledEndpoint? Endpoint { get; set; }
+
+    /// <summary>True for a CORS preflight (<c>OPTIONS</c> with <c>Access-Control-Request-Method</c>).</summary>
+    public bool IsPreflight { get; set; }
+
+    /// <summary>The credential check's outcome; <see cref="RcmsAuthentication.None"/> when no credential was used.</summary>
+    public RcmsAuthentication Authentication { get; set; }
+}
