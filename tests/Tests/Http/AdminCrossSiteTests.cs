@@ -70,6 +70,18 @@ public sealed class AdminCrossSiteTests(PlainWebFront front) : IClassFixture<Pla
         Assert.Contains("Orleans Dashboard", await page.Content.ReadAsStringAsync());
         Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+
+        // nosniff makes browsers refuse a script served under another type: the dashboard's are JavaScript.
+        var html = await page.Content.ReadAsStringAsync();
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var script in scripts)
+        {
+            using var file = await SendAsync(HttpMethod.Get, new Uri(new Uri(Host.BaseAddress, "/dashboard/"), script).PathAndQuery, bearer: false,
+                headers: h => h.Authorization = Basic(WebFrontHost.AdminTokenValue));
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Contains("javascript", file.Content.Headers.ContentType!.MediaType);
+        }
     }
 
     [Theory]
