@@ -20,7 +20,22 @@ public static class DashboardSetup
     {
         if (IsEnabled(configuration))
         {
-            app.MapOrleansDashboard(AdminAuthenticationHandler.DashboardPath).RequireAuthorization(AdminAuthenticationHandler.Policy);
+            IEndpointConventionBuilder dashboard = app.MapOrleansDashboard(AdminAuthenticationHandler.DashboardPath)
+                .RequireAuthorization(AdminAuthenticationHandler.Policy);
+
+            // Every dashboard answer refuses to be framed by another page (clickjacking) or sniffed.
+            dashboard.Add(endpoint =>
+            {
+                var inner = endpoint.RequestDelegate;
+                if (inner is not null)
+                {
+                    endpoint.RequestDelegate = context =>
+                    {
+                        BrowserSecurityHeaders.Apply(context.Response, BrowserSecurityHeaders.DashboardPolicy);
+                        return inner(context);
+                    };
+                }
+            });
         }
     }
 }

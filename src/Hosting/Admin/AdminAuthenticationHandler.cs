@@ -10,10 +10,16 @@ using Microsoft.Extensions.Options;
 namespace ApiSecurity.Hosting.Admin;
 
 /// <summary>
-/// Authenticates the administrator (SPEC §7) with a constant-time comparison:
-/// <c>Authorization: Bearer &lt;admin token&gt;</c> for the admin API, and HTTP Basic with the admin
-/// token as password (any user name) so a browser can open the dashboard.
+/// Authenticates the administrator with a constant-time comparison:
+/// <c>Authorization: Bearer &lt;admin token&gt;</c> everywhere, and HTTP Basic with the admin token as
+/// password (any user name) only under <see cref="DashboardPath"/>, so a browser can open the dashboard.
 /// </summary>
+/// <remarks>
+/// A browser that answered the dashboard's Basic prompt sends those credentials by itself with every
+/// later request to the same origin, including requests another site makes it send (RFC 7617 §2.2).
+/// Accepting them on the admin API would let any web page drive it; a bearer token is only ever sent
+/// by script that holds it.
+/// </remarks>
 public sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -43,7 +49,7 @@ public sealed class AdminAuthenticationHandler(
         {
             presented = value[7..].Trim();
         }
-        else if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        else if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && IsDashboard(Request.Path))
         {
             presented = BasicPassword(value[6..].Trim());
         }
@@ -66,7 +72,7 @@ public sealed class AdminAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments(DashboardPath)
+        Response.Headers.WWWAuthenticate = IsDashboard(Request.Path)
             ? "Basic realm=\"api-security admin\", charset=\"UTF-8\""
             : "Bearer";
         await Results.Problem(
@@ -74,6 +80,9 @@ public sealed class AdminAuthenticationHandler(
             title: "Unauthorized",
             detail: "Send the admin token as 'Authorization: Bearer <token>'.").ExecuteAsync(Context);
     }
+
+    /// <summary>True for <see cref="DashboardPath"/> and the paths below it (whole segments: <c>/dashboardx</c> is not).</summary>
+    public static bool IsDashboard(PathString path) => path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase);
 
     private static string? BasicPassword(string encoded)
     {

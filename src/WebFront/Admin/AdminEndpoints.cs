@@ -11,7 +11,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Admin;
 
-/// <summary>The admin API of SPEC §7 under <c>/admin</c>, behind the admin bearer token.</summary>
+/// <summary>The admin API under <c>/admin</c> (snake_case JSON, RFC 9457 problems), behind the admin bearer token.</summary>
 public static partial class AdminEndpoints
 {
     /// <summary>Maps every admin route.</summary>

@@ -9,7 +9,7 @@ public static class AdminHttp
     /// <summary>Largest admin request body.</summary>
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
-    /// <summary>snake_case JSON, as SPEC §7 asks.</summary>
+    /// <summary>snake_case JSON, the admin API's wire format.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

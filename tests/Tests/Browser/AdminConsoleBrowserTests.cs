@@ -42,6 +42,14 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
     public async Task AConsoleUser_CreatesAnApi_SeesTheRequirementError_ThenSwitchesItToDynamicMode()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var policyViolations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                policyViolations.Add(message.Text);
+            }
+        };
         await page.GotoAsync(new Uri(_host.BaseAddress, "/admin").ToString());
 
         // Sign in: a wrong token is refused with a message, the right one opens the API list.
@@ -110,6 +118,56 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         var allowed = await GetAsync(client, "/rcms-api/shop/content", access);
         Assert.Equal(HttpStatusCode.OK, allowed.Status);
         Assert.Equal("hello", allowed.Body["title"]!.GetValue<string>());
+
+        // The console works under its own Content-Security-Policy (no inline script or style needed).
+        Assert.Empty(policyViolations);
+    }
+
+    [Fact]
+    public async Task APageOnAnotherOrigin_CannotDriveTheAdminApi_NorFrameTheConsole_InTheAdministratorsBrowser()
+    {
+        // The administrator opened the dashboard, so the browser holds the admin token as Basic credentials.
+        var consoleOrigin = _host.BaseAddress.GetLeftPart(UriPartial.Authority);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            HttpCredentials = new HttpCredentials { Username = "admin", Password = WebFrontHost.AdminTokenValue, Origin = consoleOrigin },
+        });
+        var dashboard = await context.NewPageAsync();
+        var opened = await dashboard.GotoAsync(consoleOrigin + "/dashboard/");
+        Assert.Equal(200, opened!.Status);
+
+        // Then visits a page on another origin, which posts a member as a "simple" request (no preflight)
+        // and frames the console.
+        var email = Admin.UniqueEmail();
+        var evilOrigin = $"http://127.0.0.1:{WebFrontHost.FreePort()}";
+        var evil = WebApplication.Create(["--urls", evilOrigin]);
+        evil.MapGet("/", () => Results.Content($"<!doctype html><title>evil</title><iframe src=\"{consoleOrigin}/admin/\"></iframe>", "text/html"));
+        await evil.StartAsync();
+        await using var stopEvil = evil;
+
+        // Chromium sends cached Basic credentials unasked only below the directory that asked for them;
+        // some browsers send them to the whole origin, so this one is made to as well.
+        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + WebFrontHost.AdminTokenValue));
+        await context.RouteAsync(consoleOrigin + "/admin/**", route => route.ContinueAsync(new RouteContinueOptions
+        {
+            Headers = new Dictionary<string, string>(route.Request.Headers) { ["authorization"] = basic },
+        }));
+
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(evilOrigin + "/");
+        await page.EvaluateAsync("""
+            async ([url, body]) => {
+              await fetch(url, { method: "POST", mode: "no-cors", credentials: "include", headers: { "Content-Type": "text/plain" }, body });
+            }
+            """, new[] { consoleOrigin + "/admin/members", JsonSerializer.Serialize(new { email, password = "correct-horse" }) });
+
+        var frame = page.Frames.Single(f => f != page.MainFrame);
+        Assert.Equal(0, await frame.Locator("#admin-token").CountAsync());
+
+        // Nothing was registered: the same address can still be registered by the administrator.
+        using var adminClient = _host.CreateClient(admin: true);
+        using var register = await adminClient.PostAsJsonAsync("/admin/members", new { email, password = "correct-horse" });
+        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
     }
 
     [Fact]

@@ -56,6 +56,64 @@ public sealed class ProxyTests(WebFrontFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forward_DropsTheClientsCredentials_AndEveryHeaderTheUpstreamMightTrust_InAnySpelling()
+    {
+        var apiId = await fixture.Admin.CreateFullApiAsync("dynamic_token");
+        await fixture.Admin.AddEndpointAsync(apiId, "GET", "orders", "Gateway", "Proxy", "forward", new { upstream = _upstreamUrl + "/v1/orders" });
+        var (memberId, email, password) = await fixture.Admin.RegisterMemberAsync();
+        var (access, _, _) = await LoginDynamicAsync(fixture.Client, apiId, email, password);
+
+        var (status, body, _) = await SendAsync(fixture.Client, HttpMethod.Get, $"/rcms-api/{apiId}/orders", token: access,
+            cookie: "__Host-rcms_api_access_token=a; RCMS_API_REFRESH_TOKEN=b; rcms%5Fapi%5Faccess%5Ftoken=c; theme=dark",
+            headers: h =>
+            {
+                h.TryAddWithoutValidation("Authorization", "Bearer upstream-secret");
+                h.TryAddWithoutValidation("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0");
+                h.TryAddWithoutValidation("X_Member_Id", "999");
+                h.TryAddWithoutValidation("x-member_id", "998");
+                h.TryAddWithoutValidation("X_RCMS_API_ACCESS_TOKEN", access);
+                h.TryAddWithoutValidation("X-Forwarded-For", "10.9.9.9");
+                h.TryAddWithoutValidation("X_Forwarded_For", "10.9.9.8");
+                h.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+                h.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+                h.TryAddWithoutValidation("Forwarded", "for=10.9.9.9;proto=https");
+                h.TryAddWithoutValidation("X-Real-IP", "10.9.9.9");
+                h.TryAddWithoutValidation("X-Trace", "kept");
+            });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var headers = body["headers"]!.AsObject();
+        var names = headers.Select(h => h.Key).ToList();
+        Assert.DoesNotContain("authorization", names);
+        Assert.DoesNotContain("proxy-authorization", names);
+        Assert.DoesNotContain("x_member_id", names);
+        Assert.DoesNotContain("x-member_id", names);
+        Assert.DoesNotContain("x_rcms_api_access_token", names);
+        Assert.DoesNotContain("x-rcms-api-access-token", names);
+        Assert.DoesNotContain("x_forwarded_for", names);
+        Assert.DoesNotContain("forwarded", names);
+        Assert.DoesNotContain("x-real-ip", names);
+        Assert.Equal(memberId.ToString(System.Globalization.CultureInfo.InvariantCulture), headers["x-member-id"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", headers["x-forwarded-for"]!.GetValue<string>());
+        Assert.Equal("http", headers["x-forwarded-proto"]!.GetValue<string>());
+        Assert.Equal(fixture.Host.BaseAddress.Authority, headers["x-forwarded-host"]!.GetValue<string>());
+        Assert.Equal("theme=dark", headers["cookie"]!.GetValue<string>());
+        Assert.Equal("kept", headers["x-trace"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Forward_KeepsTheConfiguredQuery_WhenTheClientRepeatsItsParameters()
+    {
+        var apiId = await fixture.Admin.CreateFullApiAsync("none");
+        await fixture.Admin.AddEndpointAsync(apiId, "GET", "search", "Gateway", "Proxy", "forward", new { upstream = _upstreamUrl + "/v1/search?tenant=acme&limit=10" });
+
+        var (status, body, _) = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/search?tenant=evil&Tenant=evil&tenant%5B%5D=evil&page=2&limit=1000&q=a%26b");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("?tenant=acme&limit=10&page=2&q=a%26b", body["query"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Forward_WithoutCredential_IsRefused_AndUnreachableUpstreamIs502()
     {
         var apiId = await fixture.Admin.CreateFullApiAsync("dynamic_token");

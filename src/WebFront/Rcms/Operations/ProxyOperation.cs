@@ -2,15 +2,16 @@ using System.Globalization;
 using System.Net;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.WebFront.Rcms.Credentials;
-using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary>
 /// <c>Gateway / Proxy / forward</c>: forwards the request to <c>settings.upstream</c> through YARP,
-/// adding <c>X-Member-Id</c> when a member is known and removing the access-token header and the
-/// session cookies (and any <c>X-Member-Id</c> the client sent).
+/// adding <c>X-Member-Id</c> when a member is known. The client's credentials (access token,
+/// <c>Authorization</c>, session cookies) and any header the upstream might trust (<c>X-Member-Id</c>,
+/// <c>X-Forwarded-*</c>, in any spelling) are removed (<see cref="ProxyHeaders"/>); the forwarded
+/// headers are set by the front; the configured query wins over the client's (<see cref="UpstreamQuery"/>).
 /// </summary>
 public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<ProxyOperation> logger) : IRcmsOperation, IDisposable
 {
@@ -57,56 +58,20 @@ public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<Pro
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            proxyRequest.RequestUri = new Uri(upstream.GetLeftPart(UriPartial.Path) + MergeQuery(upstream.Query, httpContext.Request.QueryString.Value));
+            proxyRequest.RequestUri = new Uri(upstream.GetLeftPart(UriPartial.Path) + UpstreamQuery.Merge(upstream.Query, httpContext.Request.QueryString.Value));
             proxyRequest.Headers.Host = null;
-            proxyRequest.Headers.Remove(RcmsAuthenticator.TokenHeader);
-            proxyRequest.Headers.Remove(MemberIdHeader);
-            proxyRequest.Headers.Remove("Cookie");
-            var cookies = FilterCookies(httpContext.Request.Headers.Cookie);
+            ProxyHeaders.RemoveClientHeaders(proxyRequest);
+            var cookies = ProxyHeaders.FilterCookies(httpContext.Request.Headers.Cookie);
             if (cookies.Length > 0)
             {
                 proxyRequest.Headers.TryAddWithoutValidation("Cookie", cookies);
             }
 
+            ProxyHeaders.AddForwarded(httpContext, proxyRequest);
             if (memberId is { } id)
             {
                 proxyRequest.Headers.TryAddWithoutValidation(MemberIdHeader, id.ToString(CultureInfo.InvariantCulture));
             }
-        }
-
-        private static string MergeQuery(string upstreamQuery, string? requestQuery)
-        {
-            if (string.IsNullOrEmpty(requestQuery))
-            {
-                return upstreamQuery;
-            }
-
-            return string.IsNullOrEmpty(upstreamQuery) ? requestQuery : upstreamQuery + "&" + requestQuery.TrimStart('?');
-        }
-
-        private static string FilterCookies(StringValues headers)
-        {
-            var kept = new List<string>();
-            foreach (var header in headers)
-            {
-                foreach (var part in (header ?? string.Empty).Split(';'))
-                {
-                    var pair = part.Trim();
-                    if (pair.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    var eq = pair.IndexOf('=');
-                    var name = eq < 0 ? pair : pair[..eq];
-                    if (!SessionCookies.IsSessionCookie(name.Trim()))
-                    {
-                        kept.Add(pair);
-                    }
-                }
-            }
-
-            return string.Join("; ", kept);
         }
     }
 }
