@@ -246,7 +246,7 @@ public sealed partial class ApiGrain(
         }
         else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
         {
-            errors.Add(new AdminError("invalid", "unknown operation; see SPEC §2 for the supported Category / Model / operation triples", "operation"));
+            errors.Add(new AdminError("invalid", "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
         }
         else if (method is not null && operation.RequiredMethod() is { } required && required != method)
         {

@@ -9,7 +9,7 @@ public sealed record EndpointDefinition(
     [property: Id(3)] Operation Operation,
     [property: Id(4)] string SettingsJson);
 
-/// <summary>Per-API CORS settings (SPEC §5).</summary>
+/// <summary>Per-API CORS settings.</summary>
 [GenerateSerializer, Immutable, Alias("CorsSettings")]
 public sealed record CorsSettings(
     [property: Id(0)] IReadOnlyList<string> AllowOrigins,

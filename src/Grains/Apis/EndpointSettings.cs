@@ -5,7 +5,7 @@ namespace ApiSecurity.Grains.Apis;
 
 /// <summary>
 /// The typed settings of an endpoint, parsed from its <c>settings</c> JSON object. Unknown keys are
-/// kept in the stored JSON but ignored. Defaults follow SPEC §3.1 and §3.2.
+/// kept in the stored JSON but ignored. Keys and defaults: docs/endpoints.md.
 /// </summary>
 public sealed class EndpointSettings
 {

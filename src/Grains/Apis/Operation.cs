@@ -1,6 +1,6 @@
 namespace ApiSecurity.Grains.Apis;
 
-/// <summary>The operations an endpoint can be bound to (SPEC §2).</summary>
+/// <summary>The operations an endpoint can be bound to (docs/endpoints.md).</summary>
 [GenerateSerializer, Alias("Operation")]
 public enum Operation
 {

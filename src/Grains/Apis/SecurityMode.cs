@@ -1,6 +1,6 @@
 namespace ApiSecurity.Grains.Apis;
 
-/// <summary>The four security modes of SPEC §3.</summary>
+/// <summary>The four security modes (docs/modes.md).</summary>
 [GenerateSerializer, Alias("SecurityMode")]
 public enum SecurityMode
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace ApiSecurity.Hosting.Configuration;
 
 /// <summary>
-/// The administrator's bearer token (SPEC §7): <c>Admin:Token</c> when configured, otherwise one
+/// The administrator's bearer token (docs/admin-api.md): <c>Admin:Token</c> when configured, otherwise one
 /// generated on first start, kept in the data folder (owner-only permissions) and printed once.
 /// </summary>
 public sealed class AdminToken

@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace ApiSecurity.WebFront.Rcms;
 
-/// <summary>Writes Kuroco-style JSON: every body has <c>errors</c> and <c>messages</c> arrays (SPEC §3.3).</summary>
+/// <summary>Writes Kuroco-style JSON: every body has <c>errors</c> and <c>messages</c> arrays (docs/wire-format.md).</summary>
 public static class RcmsResponse
 {
-    /// <summary>Error codes of SPEC §3.3.</summary>
+    /// <summary>Error codes (docs/wire-format.md).</summary>
     public static class Codes
     {
         /// <summary>403: client IP not allowed.</summary>

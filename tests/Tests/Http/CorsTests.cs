@@ -3,7 +3,7 @@ using static ApiSecurity.Tests.Infrastructure.Rcms;
 
 namespace ApiSecurity.Tests.Http;
 
-/// <summary>SPEC §5.</summary>
+/// <summary>Per-API CORS.</summary>
 [Collection(WebFrontCollection.Name)]
 public sealed class CorsTests(WebFrontFixture fixture)
 {

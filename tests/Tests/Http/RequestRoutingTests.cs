@@ -3,7 +3,7 @@ using static ApiSecurity.Tests.Infrastructure.Rcms;
 
 namespace ApiSecurity.Tests.Http;
 
-/// <summary>SPEC §3.3: status codes, error codes, the envelope and the request id.</summary>
+/// <summary>Status codes, error codes, the envelope and the request id.</summary>
 [Collection(WebFrontCollection.Name)]
 public sealed class RequestRoutingTests(WebFrontFixture fixture)
 {

@@ -3,7 +3,7 @@ using static ApiSecurity.Tests.Infrastructure.Rcms;
 
 namespace ApiSecurity.Tests.Http;
 
-/// <summary>Every row of SPEC §3's mode table, over real HTTP.</summary>
+/// <summary>Every row of the mode table (docs/modes.md), over real HTTP.</summary>
 [Collection(WebFrontCollection.Name)]
 public sealed class SecurityModeTests(WebFrontFixture fixture)
 {

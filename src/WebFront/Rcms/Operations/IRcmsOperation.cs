@@ -4,7 +4,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
-/// <summary>One operation of SPEC §2, run after the IP, routing and credential checks passed.</summary>
+/// <summary>One operation an endpoint can be bound to (docs/endpoints.md), run last in the request pipeline.</summary>
 public interface IRcmsOperation
 {
     /// <summary>The operation this handles.</summary>
