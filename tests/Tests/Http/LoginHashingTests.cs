@@ -49,3 +49,38 @@ public sealed class LoginHashingTests(WebFrontFixture fixture)
         Assert.True(member["locked"]!.GetValue<bool>());
     }
 }
+
+/// <summary>A host whose hashing pool takes one hash and queues none: the refusal a flood meets past the bound.</summary>
+public sealed class LoginHashingQueueTests : IAsyncLifetime
+{
+    private WebFrontHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
+    {
+        ["Security:PasswordHashing:MaxConcurrency"] = "1",
+        ["Security:PasswordHashing:MaxQueueLength"] = "0",
+    });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task LoginsBeyondTheHashingQueue_Answer503WithRetryAfter_WhileOthersAreChecked()
+    {
+        // Given a dynamic-token API
+        var admin = new Admin(_host.CreateClient(admin: true));
+        var apiId = await admin.CreateFullApiAsync("dynamic_token");
+        using var client = _host.CreateClient();
+
+        // When more logins for different emails arrive at once than the pool runs and queues
+        // (attempts on one member wait for each other in its grain, so they would not fill the pool)
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 24)
+            .Select(_ => PostAsync(client, $"/rcms-api/{apiId}/login", new { email = Admin.UniqueEmail(), password = "some-password" })));
+
+        // Then the excess is refused as unavailable (never a 500), and the admitted ones are checked
+        Assert.All(attempts, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.ServiceUnavailable }));
+        Assert.Contains(attempts, a => a.Status == HttpStatusCode.Unauthorized);
+        var refused = attempts.First(a => a.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("unavailable", Code(refused.Body));
+        Assert.Equal("1", refused.Response.Headers.GetValues("Retry-After").Single());
+    }
+}

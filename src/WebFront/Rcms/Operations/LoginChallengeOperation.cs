@@ -7,7 +7,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary>
-/// <c>Authentication / Login / login_challenge</c> (SPEC §3.1, §3.2): checks email and password;
+/// <c>Authentication / Login / login_challenge</c>: checks email and password;
 /// cookie mode starts a cookie session, the other modes return a one-time grant token. Unknown
 /// email, wrong password and lockout all get the same 401.
 /// </summary>
