@@ -12,7 +12,7 @@ public sealed class PasswordWorkTests
     [Fact]
     public async Task Hash_IsVerified_AndADecoyNeverMatches()
     {
-        var pool = Pool(1, 4);
+        using var pool = Pool(1, 4);
         var hash = await pool.HashAsync("right-password");
 
         Assert.Equal(PasswordVerificationResult.Success, await pool.VerifyAsync(hash, "right-password"));
@@ -24,7 +24,7 @@ public sealed class PasswordWorkTests
     [Fact]
     public async Task Work_IsRefusedAtOnce_WhenRunningAndWaitingSlotsAreFull_AndAcceptedAgainAfterwards()
     {
-        var pool = Pool(concurrency: 1, queue: 1);
+        using var pool = Pool(concurrency: 1, queue: 1);
 
         // Admission is decided synchronously, so the third call is refused before the first hash
         // (tens of milliseconds of PBKDF2) can have finished.
@@ -37,6 +37,28 @@ public sealed class PasswordWorkTests
         Assert.NotEqual(await first, await second);
         Assert.NotEmpty(await pool.HashAsync("password-4"));
         Assert.Equal(0, pool.RunsOnOtherSchedulers);
+    }
+
+    [Fact]
+    public async Task Hashing_RunsOnNamedThreadsOfItsOwn_AtALowerOsPriority()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var pool = Pool(2, 4);
+        await pool.HashAsync("any-password");
+
+        // Linux lists each thread under /proc/self/task with its name (cut to 15 bytes) and its
+        // nice value (field 19 of stat, counted after the parenthesised name).
+        var hashing = Directory.GetDirectories("/proc/self/task")
+            .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("password-hash", StringComparison.Ordinal))
+            .Select(t => File.ReadAllText(Path.Combine(t, "stat")))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(hashing.Count >= 2);
+        Assert.All(hashing, nice => Assert.Equal(10, nice));
     }
 
     [Fact]
