@@ -10,20 +10,22 @@ public sealed class PasswordHashingOptions
     public const string Section = "Security:PasswordHashing";
 
     /// <summary>Default number of logins that may wait for a hashing slot in one process.</summary>
-    public const int DefaultMaxQueueLength = 64;
+    public const int DefaultMaxQueueLength = 32;
 
     /// <summary>
-    /// Hashes that may run at once in one process; 0 (the default) means half the processors, at
-    /// least one. Half leaves the other cores to token checks, request parsing and I/O while logins
-    /// saturate their share; at least one keeps logins possible on a single core.
+    /// Hashes that may run at once in one process (each on a dedicated thread); 0 (the default)
+    /// means half the processors, at least one. Half leaves the other cores to token checks,
+    /// request parsing and I/O while logins saturate their share; at least one keeps logins
+    /// possible on a single core.
     /// </summary>
     public int MaxConcurrency { get; set; }
 
     /// <summary>
     /// Hashes that may wait for a slot beyond those running; further requests are refused at once
     /// (logins answer 503 with <c>Retry-After</c>) instead of queueing without bound. The default
-    /// of 64 with one ~50 ms hash at a time keeps the longest wait near 3 s, well inside Orleans'
-    /// 30 s call timeout.
+    /// of 32 with one ~50 ms hash at a time keeps the longest wait near 2 s on an idle machine, and
+    /// inside Orleans' 30 s call timeout even when token checks take most of the CPU (the hashing
+    /// threads run at a lower priority).
     /// </summary>
     public int MaxQueueLength { get; set; } = DefaultMaxQueueLength;
 
