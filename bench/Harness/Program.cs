@@ -7,6 +7,7 @@ using ApiSecurity.Bench;
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
 //               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
+//   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -29,6 +30,20 @@ if (!Wrk.IsInstalled())
 const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
 var duration = TimeSpan.FromSeconds(options.Get("duration", 10));
 var warmup = TimeSpan.FromSeconds(options.Get("warmup", 5));
+if (options.Command == "login-storm")
+{
+    var stormWrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 8));
+    var storm = await LoginStorm.RunAsync(root, stormWrk, duration, warmup, Math.Max(1, options.Get("rounds", 3)), options.Get("login-clients", 16), $"bench/run {string.Join(' ', args)}");
+    Console.WriteLine();
+    Console.WriteLine(storm);
+    if (options.Value("out") is { } stormOut)
+    {
+        await File.WriteAllTextAsync(stormOut, storm);
+    }
+
+    return 0;
+}
+
 var wrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 64));
 var work = Path.Combine(Path.GetTempPath(), "apisec-bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"));
 var output = new StringBuilder();
@@ -263,7 +278,7 @@ internal sealed class Options
             }
             else
             {
-                options.Command = args[i] is "run" or "sessions" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions)");
+                options.Command = args[i] is "run" or "sessions" or "login-storm" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm)");
             }
         }
 

@@ -12,6 +12,8 @@ public sealed record WrkResult(long Requests, double Seconds, long Non2xx, long 
 /// <summary>Drives <c>wrk</c> (loopback only, bounded in time) with <c>bench/wrk/report.lua</c>.</summary>
 public sealed class Wrk(string script, int threads, int connections)
 {
+    public int Connections => connections;
+
     public static bool IsInstalled()
     {
         try

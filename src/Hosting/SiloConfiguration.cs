@@ -69,6 +69,8 @@ public static class SiloConfiguration
 
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
+        silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.Section));
+        silo.Services.AddSingleton<PasswordWork>();
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
         return silo;
     }

@@ -5,7 +5,8 @@ namespace ApiSecurity.Grains.Members;
 /// <inheritdoc cref="IEmailIndexGrain"/>
 [GrainType("email-index")]
 public sealed class EmailIndexGrain(
-    [PersistentState("email-index", StorageNames.Store)] IPersistentState<EmailIndexState> state) : Grain, IEmailIndexGrain
+    [PersistentState("email-index", StorageNames.Store)] IPersistentState<EmailIndexState> state,
+    PasswordWork passwords) : Grain, IEmailIndexGrain
 {
     /// <inheritdoc/>
     public async Task<AdminResult<MemberProfile>> RegisterAsync(NewMember member)
@@ -27,8 +28,10 @@ public sealed class EmailIndexGrain(
             return AdminResult<MemberProfile>.Fail(AdminOutcome.Conflict, new AdminError("email_taken", "a member with this email already exists", "email"));
         }
 
+        // Hash before taking an id, so a refusal by a full hashing queue leaves no half-made member.
+        var hash = await passwords.HashAsync(member.Password!);
         var id = await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).AllocateAsync();
-        var profile = await GrainFactory.GetGrain<IMemberGrain>(id).CreateAsync(email, member);
+        var profile = await GrainFactory.GetGrain<IMemberGrain>(id).CreateAsync(email, member with { Password = null }, hash);
         state.State.MemberId = id;
         await state.WriteStateAsync();
         return AdminResult<MemberProfile>.Ok(profile);

@@ -6,9 +6,12 @@ namespace ApiSecurity.Grains.Members;
 [Alias("IMemberGrain")]
 public interface IMemberGrain : IGrainWithIntegerKey
 {
-    /// <summary>Creates the member; called once by the email index after validation.</summary>
-    [Alias("Create")]
-    Task<MemberProfile> CreateAsync(string normalizedEmail, NewMember member);
+    /// <summary>
+    /// Creates the member; called once by the email index after validation, with the password
+    /// already hashed (the password in <paramref name="member"/> is ignored).
+    /// </summary>
+    [Alias("CreateWithHash")]
+    Task<MemberProfile> CreateAsync(string normalizedEmail, NewMember member, string passwordHash);
 
     /// <summary>True when the member exists.</summary>
     [Alias("Exists")]
@@ -20,7 +23,11 @@ public interface IMemberGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<MemberProfile?> GetProfileAsync();
 
-    /// <summary>Checks a password, counting failures and locking the member after too many.</summary>
+    /// <summary>
+    /// Checks a password, counting failures and locking the member after too many. A member that
+    /// does not exist (the decoys that unknown emails are sent to) does the same work and fails.
+    /// Throws <see cref="PasswordHashingBusyException"/> when the hashing queue is full.
+    /// </summary>
     [Alias("CheckPassword")]
     Task<LoginStatus> CheckPasswordAsync(string password, string? clientIp);
 

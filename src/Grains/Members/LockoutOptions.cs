@@ -1,6 +1,6 @@
 namespace ApiSecurity.Grains.Members;
 
-/// <summary>Lockout after repeated failed logins (SPEC §6). Configuration section <c>Security:Lockout</c>.</summary>
+/// <summary>Lockout after repeated failed logins. Configuration section <c>Security:Lockout</c>.</summary>
 public sealed class LockoutOptions
 {
     /// <summary>The configuration section.</summary>

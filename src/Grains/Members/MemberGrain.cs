@@ -1,5 +1,6 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Sessions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace ApiSecurity.Grains.Members;
@@ -9,6 +10,7 @@ namespace ApiSecurity.Grains.Members;
 public sealed class MemberGrain(
     [PersistentState("member", StorageNames.Store)] IPersistentState<MemberState> state,
     IOptions<LockoutOptions> lockout,
+    PasswordWork passwords,
     TimeProvider time) : Grain, IMemberGrain
 {
     private MemberState S => state.State;
@@ -16,18 +18,23 @@ public sealed class MemberGrain(
     private long Now => time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <inheritdoc/>
-    public async Task<MemberProfile> CreateAsync(string normalizedEmail, NewMember member)
+    public async Task<MemberProfile> CreateAsync(string normalizedEmail, NewMember member, string passwordHash)
     {
         if (S.Exists)
         {
             throw new InvalidOperationException($"member {this.GetPrimaryKeyLong()} already exists");
         }
 
+        if (this.GetPrimaryKeyLong() <= 0)
+        {
+            throw new InvalidOperationException("member ids below 1 are reserved for login decoys");
+        }
+
         state.State = new MemberState
         {
             Exists = true,
             Email = normalizedEmail,
-            PasswordHash = PasswordHashing.Hash(member.Password!),
+            PasswordHash = passwordHash,
             Name1 = member.Name1 ?? string.Empty,
             Name2 = member.Name2 ?? string.Empty,
             Nickname = member.Nickname ?? string.Empty,
@@ -47,46 +54,50 @@ public sealed class MemberGrain(
     /// <inheritdoc/>
     public async Task<LoginStatus> CheckPasswordAsync(string password, string? clientIp)
     {
-        if (!S.Exists)
-        {
-            PasswordHashing.SpendVerificationTime(password);
-            return LoginStatus.InvalidCredentials;
-        }
+        // Every outcome does the same work, so its timing tells nothing: one verification on the
+        // hashing pool (against a decoy hash when there is no usable hash), one history record and
+        // one state write. Unknown emails reach a decoy member (no state yet) through this same code.
+        // The grain is not reentrant, so attempts on one member run one after another: concurrent
+        // wrong passwords all count, and a lockout set by one attempt holds for the next.
+        var locked = S.Exists && S.LockedUntil is { } until && until > Now;
+        var tooLong = password.Length > MemberValidation.MaxPasswordLength;
+        var hash = S.Exists && !locked && !tooLong ? S.PasswordHash : null;
+        var verified = await passwords.VerifyAsync(hash, tooLong ? string.Empty : password);
 
         var now = Now;
-        if (S.LockedUntil is { } until && until > now)
+        LoginStatus outcome;
+        if (locked)
         {
-            PasswordHashing.SpendVerificationTime(password);
-            Record(now, clientIp, LoginStatus.LockedOut);
-            await state.WriteStateAsync();
-            return LoginStatus.LockedOut;
+            outcome = LoginStatus.LockedOut;
         }
-
-        if (PasswordHashing.Verify(S.PasswordHash, password, out var rehash))
+        else if (verified != PasswordVerificationResult.Failed)
         {
+            outcome = LoginStatus.Ok;
             S.FailedLogins = 0;
             S.LockedUntil = null;
-            if (rehash)
+            if (verified == PasswordVerificationResult.SuccessRehashNeeded)
             {
-                S.PasswordHash = PasswordHashing.Hash(password);
+                S.PasswordHash = await passwords.HashAsync(password);
             }
-
-            Record(now, clientIp, LoginStatus.Ok);
-            await state.WriteStateAsync();
-            return LoginStatus.Ok;
         }
-
-        Record(now, clientIp, LoginStatus.InvalidCredentials);
-        S.FailedLogins++;
-        S.LockedUntil = null;
-        if (S.FailedLogins >= Math.Max(1, lockout.Value.MaxFailedAttempts))
+        else
         {
-            S.LockedUntil = now + (long)Math.Max(1, lockout.Value.Duration.TotalSeconds);
-            S.FailedLogins = 0;
+            outcome = LoginStatus.InvalidCredentials;
+            if (S.Exists)
+            {
+                S.FailedLogins++;
+                S.LockedUntil = null;
+                if (S.FailedLogins >= Math.Max(1, lockout.Value.MaxFailedAttempts))
+                {
+                    S.LockedUntil = now + (long)Math.Max(1, lockout.Value.Duration.TotalSeconds);
+                    S.FailedLogins = 0;
+                }
+            }
         }
 
+        Record(now, clientIp, outcome);
         await state.WriteStateAsync();
-        return LoginStatus.InvalidCredentials;
+        return outcome;
     }
 
     /// <inheritdoc/>

@@ -92,8 +92,31 @@ public static class RcmsRequestBody
             return false;
         }
 
-        value = element.GetString();
+        if (!TryReadText(element, out value))
+        {
+            errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be valid Unicode text"));
+            return false;
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Reads a JSON string; false when its escapes encode invalid UTF-16 (a lone surrogate such as
+    /// <c>"\ud800"</c>), which <see cref="JsonElement.GetString"/> refuses with an exception.
+    /// </summary>
+    private static bool TryReadText(JsonElement element, out string? value)
+    {
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
     }
 
     /// <summary>Reads an optional 0/1 flag (number, boolean or "0"/"1").</summary>
@@ -113,8 +136,8 @@ public static class RcmsRequestBody
                 return true;
             case JsonValueKind.Number when element.TryGetInt32(out var n) && n is 0 or 1:
                 return n == 1;
-            case JsonValueKind.String when element.GetString() is "0" or "1":
-                return element.GetString() == "1";
+            case JsonValueKind.String when TryReadText(element, out var text) && text is "0" or "1":
+                return text == "1";
             default:
                 errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be 0 or 1"));
                 return false;

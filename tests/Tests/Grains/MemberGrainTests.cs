@@ -1,6 +1,9 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.TestingHost;
 
 namespace ApiSecurity.Tests.Grains;
 
@@ -97,6 +100,89 @@ public sealed class MemberGrainTests(ClusterFixture fixture)
 
             Assert.Equal(LoginStatus.Ok, (await login.CheckCredentialsAsync(email, "right-password", null)).Status);
         }
+    }
+
+    [Fact]
+    public async Task ConcurrentWrongPasswords_AllCount()
+    {
+        var (id, email) = await RegisterAsync("right-password");
+        var login = fixture.Grains.GetGrain<ILoginGrain>(0);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, ClusterFixture.LockoutAttempts - 1)
+            .Select(_ => login.CheckCredentialsAsync(email, "wrong-password", null)));
+
+        Assert.All(attempts, a => Assert.Equal(LoginStatus.InvalidCredentials, a.Status));
+        Assert.Equal(ClusterFixture.LockoutAttempts - 1, (await fixture.Grains.GetGrain<IMemberGrain>(id).GetProfileAsync())!.FailedLogins);
+    }
+
+    [Fact]
+    public async Task ConcurrentWrongPasswords_LockTheMember_AndTheLockHolds()
+    {
+        var (id, email) = await RegisterAsync("right-password");
+        var login = fixture.Grains.GetGrain<ILoginGrain>(0);
+
+        await Task.WhenAll(Enumerable.Range(0, ClusterFixture.LockoutAttempts)
+            .Select(_ => login.CheckCredentialsAsync(email, "wrong-password", null)));
+
+        var afterwards = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => login.CheckCredentialsAsync(email, "right-password", null)));
+        Assert.All(afterwards, a => Assert.Equal(new LoginResult(LoginStatus.LockedOut, 0), a));
+        Assert.NotNull((await fixture.Grains.GetGrain<IMemberGrain>(id).GetProfileAsync())!.LockedUntil);
+    }
+
+    [Fact]
+    public async Task EveryLoginOutcome_CostsOneVerification_RunOffTheOrleansScheduler()
+    {
+        var before = HashingRuns();
+        var (_, email) = await RegisterAsync("right-password");
+        Assert.Equal(before.Runs + 1, HashingRuns().Runs);
+
+        var login = fixture.Grains.GetGrain<ILoginGrain>(0);
+        await login.CheckCredentialsAsync(email, "right-password", null);
+        await login.CheckCredentialsAsync(email, "wrong-password", null);
+        await login.CheckCredentialsAsync("nobody-" + email, "right-password", null);
+        await login.CheckCredentialsAsync("not an email", "right-password", null);
+        await login.CheckCredentialsAsync(email, new string('x', MemberValidation.MaxPasswordLength + 1), null);
+        for (var i = 0; i < ClusterFixture.LockoutAttempts; i++)
+        {
+            await login.CheckCredentialsAsync(email, "wrong-password", null);
+        }
+
+        Assert.Equal(LoginStatus.LockedOut, (await login.CheckCredentialsAsync(email, "right-password", null)).Status);
+
+        var after = HashingRuns();
+        Assert.Equal(before.Runs + 1 + 5 + ClusterFixture.LockoutAttempts + 1, after.Runs);
+        Assert.Equal(0, after.OnOtherSchedulers);
+    }
+
+    [Fact]
+    public async Task UnknownEmails_AreCheckedByDecoyMembers_ThatNeverBecomeMembers()
+    {
+        var email = Admin.UniqueEmail();
+        var decoy = LoginGrain.DecoyId(email);
+        Assert.InRange(decoy, -LoginGrain.DecoyCount, -1);
+        Assert.Equal(decoy, LoginGrain.DecoyId(email));
+
+        var result = await fixture.Grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email, "any-password", null);
+
+        Assert.Equal(new LoginResult(LoginStatus.InvalidCredentials, 0), result);
+        Assert.False(await fixture.Grains.GetGrain<IMemberGrain>(decoy).ExistsAsync());
+        Assert.Null(await fixture.Grains.GetGrain<IMemberGrain>(decoy).GetProfileAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            fixture.Grains.GetGrain<IMemberGrain>(decoy).CreateAsync(email, new NewMember(email, null, null, null, null, null), "hash"));
+    }
+
+    [Fact]
+    public void BusyHashingPool_Fault_CrossesGrainCallsWithItsType()
+    {
+        var serializer = fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+        var copy = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new PasswordHashingBusyException()));
+        Assert.IsType<PasswordHashingBusyException>(copy);
+    }
+
+    private (long Runs, long OnOtherSchedulers) HashingRuns()
+    {
+        var pools = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.SiloHost.Services.GetRequiredService<PasswordWork>()).ToList();
+        return (pools.Sum(p => p.Runs), pools.Sum(p => p.RunsOnOtherSchedulers));
     }
 
     [Fact]

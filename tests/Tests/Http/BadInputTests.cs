@@ -37,6 +37,42 @@ public sealed class BadInputTests(WebFrontFixture fixture)
         Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("{\"email\":\"\\ud800\",\"password\":\"x\"}", "email")]
+    [InlineData("{\"email\":\"a\\udc00b@example.com\",\"password\":\"x\"}", "email")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":\"\\ud800\"}", "password")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":\"pw\\udfff\\ud800\"}", "password")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":\"x\",\"login_save\":\"\\ud800\"}", "login_save")]
+    public async Task LoneSurrogate_InLogin_Answers400_NamingTheField(string body, string field)
+    {
+        var apiId = await Admin.CreateFullApiAsync("dynamic_token");
+        var (status, json, _) = await PostAsync(Client, $"/rcms-api/{apiId}/login", body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid", Code(json));
+        Assert.Equal(field, json["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task LoneSurrogate_InTokenRequest_Answers400_NamingTheField()
+    {
+        var apiId = await Admin.CreateFullApiAsync("dynamic_token");
+        var (status, json, _) = await PostAsync(Client, $"/rcms-api/{apiId}/token", "{\"grant_token\":\"\\ud800\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("grant_token", json["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{\"email\":\"\\ud800@example.com\",\"password\":\"long-enough\"}")]
+    [InlineData("{\"email\":\"lone@example.com\",\"password\":\"long-enough\\ud800\"}")]
+    public async Task LoneSurrogate_InMemberRegistration_Answers400_AndRegistersNothing(string body)
+    {
+        var response = await Admin.Http.PostAsync("/admin/members", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync());
+        var list = await Admin.OkJsonAsync(HttpMethod.Get, "/admin/members?limit=1000");
+        Assert.DoesNotContain("lone@example.com", list.ToJsonString());
+    }
+
     [Fact]
     public async Task MissingFields_AreNamed()
     {

@@ -31,6 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<PasswordWork>();
             silo.Services.Configure<LockoutOptions>(o =>
             {
                 o.MaxFailedAttempts = LockoutAttempts;

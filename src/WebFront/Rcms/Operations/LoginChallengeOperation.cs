@@ -7,7 +7,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary>
-/// <c>Authentication / Login / login_challenge</c> (SPEC §3.1, §3.2): checks email and password;
+/// <c>Authentication / Login / login_challenge</c>: checks email and password;
 /// cookie mode starts a cookie session, the other modes return a one-time grant token. Unknown
 /// email, wrong password and lockout all get the same 401.
 /// </summary>
@@ -54,7 +54,23 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
         }
 
         var clientIp = context.Connection.RemoteIpAddress?.ToString();
-        var result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!, clientIp));
+        LoginResult result;
+        try
+        {
+            result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!, clientIp));
+        }
+        catch (PasswordHashingBusyException)
+        {
+            // Password hashing is bounded so that a flood of logins slows logins only; past the
+            // bound the server is out of capacity (not this client over a quota), hence 503 and
+            // Retry-After (RFC 9110 §15.6.4) rather than 429.
+            LogHashingBusy(logger, request.Api.ApiId);
+            metrics.Login("unavailable");
+            context.Response.Headers.RetryAfter = "1";
+            await RcmsResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, RcmsResponse.Codes.Unavailable, "Too many logins in progress; retry shortly");
+            return;
+        }
+
         if (result.Status != LoginStatus.Ok)
         {
             LogLoginRefused(logger, request.Api.ApiId, result.Status);
@@ -95,6 +111,9 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
             writer.WriteEndObject();
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login on API {ApiId} refused with 503: the password hashing queue is full")]
+    private static partial void LogHashingBusy(ILogger logger, string apiId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Login refused on API {ApiId}: {Status}")]
     private static partial void LogLoginRefused(ILogger logger, string apiId, LoginStatus status);
