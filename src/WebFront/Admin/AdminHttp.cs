@@ -56,6 +56,11 @@ public static class AdminHttp
                 return (null, Problem(StatusCodes.Status400BadRequest, "Invalid request", "The body must be a JSON object."));
             }
 
+            if (FirstInvalidString(doc.RootElement) is { } path)
+            {
+                return (null, Problem(StatusCodes.Status400BadRequest, "Invalid request", $"The body holds text that is not valid Unicode at {path}."));
+            }
+
             var value = doc.RootElement.Deserialize<T>(Json);
             return value is null
                 ? (null, Problem(StatusCodes.Status400BadRequest, "Invalid request", "The body must be a JSON object."))
@@ -65,6 +70,63 @@ public static class AdminHttp
         {
             var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" at {ex.Path}";
             return (null, Problem(StatusCodes.Status400BadRequest, "Invalid request", $"The body is not valid JSON for this call{where}: wrong syntax or wrong value type."));
+        }
+    }
+
+    /// <summary>
+    /// The path of the first string (name or value) that is not valid UTF-16, such as a lone surrogate
+    /// escaped as <c>\ud800</c>; null when there is none. Reading one later would throw, so it is refused here once.
+    /// </summary>
+    private static string? FirstInvalidString(JsonElement element, string path = "$")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return path;
+                }
+
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstInvalidString(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path;
+                    }
+
+                    if (FirstInvalidString(property.Value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+
+            default:
+                return null;
         }
     }
 

@@ -73,6 +73,23 @@ public sealed class BadInputTests(WebFrontFixture fixture)
         Assert.DoesNotContain("lone@example.com", list.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("security", "{\"mode\":\"none\",\"ip_restriction\":[\"\\ud800\"]}")]
+    [InlineData("security", "{\"mode\":\"none\",\"ip_restriction\":\"10.0.0.1 # \\udc00\"}")]
+    [InlineData("cors", "{\"allow_origins\":[\"https://\\ud800.example\"]}")]
+    [InlineData("endpoints", "{\"method\":\"GET\",\"path\":\"doc\",\"category\":\"Content\",\"model\":\"Document\",\"operation\":\"get\",\"settings\":{\"document\":{\"\\ud800\":1}}}")]
+    public async Task LoneSurrogate_InAnyAdminBody_Answers400(string resource, string body)
+    {
+        var apiId = Admin.UniqueId("surrogate");
+        await Admin.CreateApiAsync(apiId);
+        var method = resource == "endpoints" ? HttpMethod.Post : HttpMethod.Put;
+
+        using var response = await Admin.SendAsync(method, $"/admin/apis/{apiId}/{resource}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid Unicode", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MissingFields_AreNamed()
     {
