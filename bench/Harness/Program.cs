@@ -7,6 +7,7 @@ using ApiSecurity.Bench;
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
 //               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
+//   Harness forged [--requests 100000] [--threads 2] [--connections 64]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -24,6 +25,14 @@ if (!Wrk.IsInstalled())
 {
     Console.Error.WriteLine("error: wrk is not installed (apt-get install wrk)");
     return 2;
+}
+
+if (options.Command == "forged")
+{
+    var forged = await ForgedTokenFlood.RunAsync(root, options.Get("requests", 100_000), options.Get("threads", 2), options.Get("connections", 64));
+    Console.WriteLine();
+    Console.WriteLine(forged);
+    return 0;
 }
 
 const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
@@ -263,7 +272,7 @@ internal sealed class Options
             }
             else
             {
-                options.Command = args[i] is "run" or "sessions" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions)");
+                options.Command = args[i] is "run" or "sessions" or "forged" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, forged)");
             }
         }
 
