@@ -33,10 +33,14 @@ public static class ForgedTokenFlood
             ("forged cookies (session + auto-login)", $"/rcms-api/{BenchSetup.Cookie}/content", "cookie"),
         };
 
-        // Warm-up: JIT, thread pool and connection buffers, so the rows measure steady state.
+        // Warm-up (JIT, thread pool, connection buffers), which also gives each row's rate: wrk runs for
+        // a duration, so a row then runs as long as it takes to send about `requests` requests.
+        var durations = new Dictionary<string, TimeSpan>();
         foreach (var (_, path, mode) in rows)
         {
-            await RunAsync(wrk, new Uri(address, path), mode, Math.Min(requests, 20_000), threads);
+            await RunAsync(wrk, new Uri(address, path), mode, TimeSpan.FromSeconds(3));
+            var warm = await RunAsync(wrk, new Uri(address, path), mode, TimeSpan.FromSeconds(2));
+            durations[mode] = TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(requests / Math.Max(1, warm.RequestsPerSecond)), 2, 120));
         }
 
         var report = new StringBuilder();
@@ -48,7 +52,7 @@ public static class ForgedTokenFlood
         {
             var rssBefore = front.ResidentBytes();
             var activationsBefore = await SessionActivationsAsync(http);
-            var result = await RunAsync(wrk, new Uri(address, path), mode, requests, threads);
+            var result = await RunAsync(wrk, new Uri(address, path), mode, durations[mode]);
             var rssAfter = front.ResidentBytes();
             var activations = await SessionActivationsAsync(http) - activationsBefore;
             Console.WriteLine($"  {name}: {result.Requests:N0} requests, {result.RequestsPerSecond:N0} req/s, non-2xx {result.Non2xx:N0}, RSS {Mib(rssBefore)} → {Mib(rssAfter)} MiB, activations {activations}");
@@ -61,13 +65,8 @@ public static class ForgedTokenFlood
         return report.ToString();
     }
 
-    private static Task<WrkResult> RunAsync(Wrk wrk, Uri url, string mode, int requests, int threads) =>
-        wrk.RunAsync(url, TimeSpan.FromMinutes(5), environment: new Dictionary<string, string>
-        {
-            ["BENCH_FORGED"] = mode,
-            ["BENCH_REQUESTS"] = requests.ToString(CultureInfo.InvariantCulture),
-            ["BENCH_THREADS"] = threads.ToString(CultureInfo.InvariantCulture),
-        });
+    private static Task<WrkResult> RunAsync(Wrk wrk, Uri url, string mode, TimeSpan duration) =>
+        wrk.RunAsync(url, duration, environment: new Dictionary<string, string> { ["BENCH_FORGED"] = mode });
 
     /// <summary>Member-session activations created so far, from the front's Prometheus endpoint.</summary>
     private static async Task<long> SessionActivationsAsync(HttpClient http)

@@ -32,6 +32,7 @@ if (options.Command == "forged")
     var forged = await ForgedTokenFlood.RunAsync(root, options.Get("requests", 100_000), options.Get("threads", 2), options.Get("connections", 64));
     Console.WriteLine();
     Console.WriteLine(forged);
+    await File.WriteAllTextAsync(options.Value("out") ?? Path.Combine(root, "bench", "results", "latest-forged.md"), forged);
     return 0;
 }
 

@@ -117,6 +117,8 @@ public sealed class RcmsAuthenticator(
             cache.Forget(saved.MemberId);
             if (restored is not null)
             {
+                metrics.Issued("cookie_session");
+                metrics.Issued("cookie_auto_login");
                 SessionCookies.Issue(context, restored, api.LoginSettings);
                 return Member(saved.MemberId, restored.LoginId);
             }
