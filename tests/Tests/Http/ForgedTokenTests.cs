@@ -95,11 +95,39 @@ public sealed class ForgedTokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(_client, $"/rcms-api/{api}/profile", token: access)).Status);
     }
 
+    [Fact]
+    public async Task RepeatedRefreshes_OfOneToken_KeepTheMembersStoredStateSmall()
+    {
+        // Given a login on a dynamic API with the default (non-rotating) refresh tokens
+        var api = await _admin.CreateFullApiAsync("dynamic_token");
+        var member = await _admin.RegisterMemberAsync();
+        var (_, refresh, _) = await LoginDynamicAsync(_client, api, member.Email, member.Password);
+
+        // When the client refreshes with the same token 500 times
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(_client, $"/rcms-api/{api}/token", new { grant_token = "", refresh_token = refresh })).Status);
+        }
+
+        // Then the stored session state holds the last 10 access tokens, not 500 (it was ~113 bytes per token before the bound)
+        Assert.InRange(await LargestStoredSessionStateAsync(), 1, 4 * 1024);
+    }
+
     /// <summary>A token of the right shape and length (member id, 256-bit secret, key id and 128-bit tag) but no valid MAC.</summary>
     private static string Forge(long memberId)
     {
         var id = memberId > 0 ? memberId : RandomNumberGenerator.GetInt32(1, int.MaxValue);
         return $"{id}.{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}.{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(17))}";
+    }
+
+    private async Task<long> LargestStoredSessionStateAsync()
+    {
+        var file = Path.Combine(_host.DataDirectory, ApiSecurity.Hosting.Storage.SqliteGrainStorage.FileName);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(LENGTH(PayloadBinary)) FROM OrleansStorage WHERE GrainTypeString = 'member-session'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<int> SessionActivationsAsync()
