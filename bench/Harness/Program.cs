@@ -8,6 +8,7 @@ using ApiSecurity.Bench;
 //               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
 //   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
+//   Harness forged [--requests 100000] [--threads 2] [--connections 64]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -25,6 +26,15 @@ if (!Wrk.IsInstalled())
 {
     Console.Error.WriteLine("error: wrk is not installed (apt-get install wrk)");
     return 2;
+}
+
+if (options.Command == "forged")
+{
+    var forged = await ForgedTokenFlood.RunAsync(root, options.Get("requests", 100_000), options.Get("threads", 2), options.Get("connections", 64));
+    Console.WriteLine();
+    Console.WriteLine(forged);
+    await File.WriteAllTextAsync(options.Value("out") ?? Path.Combine(root, "bench", "results", "latest-forged.md"), forged);
+    return 0;
 }
 
 const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
@@ -278,7 +288,7 @@ internal sealed class Options
             }
             else
             {
-                options.Command = args[i] is "run" or "sessions" or "login-storm" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm)");
+                options.Command = args[i] is "run" or "sessions" or "login-storm" or "forged" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm, forged)");
             }
         }
 

@@ -28,7 +28,8 @@ public sealed class Wrk(string script, int threads, int connections)
         }
     }
 
-    public async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, string? headerName = null, string? headerValue = null)
+    public async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, string? headerName = null, string? headerValue = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!url.IsLoopback)
         {
@@ -44,6 +45,11 @@ public sealed class Wrk(string script, int threads, int connections)
 
         info.Environment["BENCH_HEADER_NAME"] = headerName ?? string.Empty;
         info.Environment["BENCH_HEADER_VALUE"] = headerValue ?? string.Empty;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();

@@ -1,4 +1,7 @@
+using ApiSecurity.Grains.Security;
 using ApiSecurity.Hosting.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -23,6 +26,7 @@ public static class ClientConfiguration
             o.ServiceId = cluster.ServiceId;
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.Services.TryAddSingleton<TokenKeyRing>();
 
         if (DashboardSetup.IsEnabled(configuration))
         {

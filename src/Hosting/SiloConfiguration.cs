@@ -1,10 +1,12 @@
 using System.Net;
 using ApiSecurity.Grains;
 using ApiSecurity.Grains.Members;
+using ApiSecurity.Grains.Security;
 using ApiSecurity.Hosting.Configuration;
 using ApiSecurity.Hosting.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -68,6 +70,7 @@ public static class SiloConfiguration
         }
 
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<TokenKeyRing>();
         silo.Services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.Section));
         silo.Services.AddSingleton<PasswordWork>();

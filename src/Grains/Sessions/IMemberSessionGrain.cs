@@ -17,7 +17,10 @@ public interface IMemberSessionGrain : IGrainWithIntegerKey
     [Alias("RedeemGrant")]
     Task<TokenExchange?> RedeemGrantAsync(string scope, string secret, TokenPolicy policy);
 
-    /// <summary>Exchanges a refresh token; null when invalid. With rotation, a reused token revokes the whole login.</summary>
+    /// <summary>
+    /// Exchanges a refresh token; null when invalid. With rotation, a token presented again within 10 s of
+    /// its rotation gets a new pair (two tabs refreshing at once); later, it revokes the whole login.
+    /// </summary>
     [Alias("Refresh")]
     Task<TokenExchange?> RefreshAsync(string scope, string secret, TokenPolicy policy);
 
@@ -33,7 +36,11 @@ public interface IMemberSessionGrain : IGrainWithIntegerKey
     [Alias("ValidateCookie"), ReadOnly]
     Task<SessionCheck?> ValidateCookieAsync(string secret);
 
-    /// <summary>Starts a new cookie session from a valid auto-login token, else null.</summary>
+    /// <summary>
+    /// Starts a new cookie session from a valid auto-login token, else null. Replaces the auto-login token
+    /// (the result carries the new one) and the login's session; a replaced auto-login token presented
+    /// again more than 10 s after its replacement revokes the login.
+    /// </summary>
     [Alias("RestoreCookieSession")]
     Task<CookieIssue?> RestoreCookieSessionAsync(string secret, CookiePolicy policy);
 

@@ -7,12 +7,24 @@ namespace ApiSecurity.Grains.Sessions;
 [GrainType(GrainTypeName)]
 public sealed class MemberSessionGrain(
     [PersistentState("member-session", StorageNames.Store)] IPersistentState<MemberSessionState> state,
+    TokenKeyRing keys,
     TimeProvider time) : Grain, IMemberSessionGrain
 {
     /// <summary>The grain type (part of every session grain's id).</summary>
     public const string GrainTypeName = "member-session";
 
     private const int MaxLoginsPerMember = 200;
+
+    // Bounds per login, so that whatever a client does its member's state (written whole on every
+    // change) stays small: 4,500 refreshes of one non-rotating refresh token once made it 510 KB.
+    private const int MaxLiveTokensPerKind = 10;
+    // Replaced one-time tokens (rotated refresh tokens, replaced auto-login tokens) kept per login and
+    // kind to recognise a replay; an older one presented again is merely refused.
+    private const int MaxRetiredTokensPerKind = 10;
+
+    // Two tabs refreshing at once present the same refresh (or auto-login) token: within this time of
+    // its rotation a second presentation gets a new pair; later it is a replay and ends the login.
+    private static readonly TimeSpan ReuseLeeway = TimeSpan.FromSeconds(10);
 
     // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
     // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
@@ -26,6 +38,8 @@ public sealed class MemberSessionGrain(
     private MemberSessionState S => state.State;
 
     private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    private long NowMilliseconds => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private long MemberId => this.GetPrimaryKeyLong();
 
@@ -48,9 +62,10 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public async Task<GrantIssue> IssueGrantAsync(string scope, string apiId, int lifespan, string? clientIp)
     {
+        var mac = await keys.GetAsync();
         var now = Now;
         var login = NewLogin(LoginKind.Dynamic, scope, apiId, now, 0, clientIp);
-        var grant = AddToken(TokenKind.Grant, login.Id, now + lifespan);
+        var grant = AddToken(mac, TokenKind.Grant, login.Id, now + lifespan);
         await SaveAsync(now);
         return new GrantIssue(grant, login.Id);
     }
@@ -58,6 +73,7 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public async Task<TokenExchange?> RedeemGrantAsync(string scope, string secret, TokenPolicy policy)
     {
+        var mac = await keys.GetAsync();
         var now = Now;
         if (Find(secret, TokenKind.Grant) is not { } grant || !InScope(grant, scope))
         {
@@ -78,7 +94,7 @@ public sealed class MemberSessionGrain(
         }
 
         grant.Redeemed = true;
-        var exchange = IssuePair(grant.LoginId, now, policy, issueRefresh: policy.UseRefreshToken);
+        var exchange = IssuePair(mac, grant.LoginId, now, policy, issueRefresh: policy.UseRefreshToken);
         await SaveAsync(now);
         return exchange;
     }
@@ -86,13 +102,14 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public async Task<TokenExchange?> RefreshAsync(string scope, string secret, TokenPolicy policy)
     {
+        var mac = await keys.GetAsync();
         var now = Now;
         if (!policy.UseRefreshToken || Find(secret, TokenKind.Refresh) is not { } refresh || !InScope(refresh, scope))
         {
             return null;
         }
 
-        if (refresh.Redeemed)
+        if (refresh.Redeemed && !WithinReuseLeeway(refresh))
         {
             // Rotated refresh token presented again: revoke the whole chain (RFC 6749 §10.4 / OAuth 2.0 Security BCP §4.14).
             await RevokeLoginAsync(refresh.LoginId);
@@ -105,14 +122,15 @@ public sealed class MemberSessionGrain(
         }
 
         TokenExchange exchange;
-        if (policy.RotateRefreshToken)
+        if (policy.RotateRefreshToken || refresh.Redeemed)
         {
-            refresh.Redeemed = true;
-            exchange = IssuePair(refresh.LoginId, now, policy, issueRefresh: true);
+            // Within the leeway a rotated token gets a new pair of its own and the first successor stays valid.
+            Retire(refresh);
+            exchange = IssuePair(mac, refresh.LoginId, now, policy, issueRefresh: true);
         }
         else
         {
-            var access = AddToken(TokenKind.Access, refresh.LoginId, now + policy.AccessTokenLifespan);
+            var access = AddToken(mac, TokenKind.Access, refresh.LoginId, now + policy.AccessTokenLifespan);
             exchange = new TokenExchange(access, null);
         }
 
@@ -131,10 +149,11 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public async Task<CookieIssue> StartCookieSessionAsync(CookiePolicy policy, bool loginSave, string apiId, string? clientIp)
     {
+        var mac = await keys.GetAsync();
         var now = Now;
         var login = NewLogin(LoginKind.Cookie, null, apiId, now, policy.IdleTimeout, clientIp);
-        var session = AddToken(TokenKind.CookieSession, login.Id, now + policy.Lifetime);
-        var autoLogin = loginSave ? AddToken(TokenKind.CookieAutoLogin, login.Id, now + policy.LoginSaveLifetime) : null;
+        var session = AddToken(mac, TokenKind.CookieSession, login.Id, now + policy.Lifetime);
+        var autoLogin = loginSave ? AddToken(mac, TokenKind.CookieAutoLogin, login.Id, now + policy.LoginSaveLifetime) : null;
         await SaveAsync(now);
         return new CookieIssue(session, autoLogin, login.Id);
     }
@@ -164,6 +183,7 @@ public sealed class MemberSessionGrain(
     /// <inheritdoc/>
     public async Task<CookieIssue?> RestoreCookieSessionAsync(string secret, CookiePolicy policy)
     {
+        var mac = await keys.GetAsync();
         var now = Now;
         if (Find(secret, TokenKind.CookieAutoLogin) is not { } autoLogin || autoLogin.ExpiresAt <= now
             || !S.Logins.TryGetValue(autoLogin.LoginId, out var login))
@@ -171,11 +191,24 @@ public sealed class MemberSessionGrain(
             return null;
         }
 
-        var session = AddToken(TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
+        if (autoLogin.Redeemed && !WithinReuseLeeway(autoLogin))
+        {
+            // A replaced auto-login cookie came back: two holders of one cookie, so end the login, as
+            // for a reused rotated refresh token (OAuth 2.0 Security BCP §4.14).
+            await RevokeLoginAsync(login.Id);
+            return null;
+        }
+
+        // Each restore replaces the auto-login token and the login's session, so restores cannot pile up
+        // state; the new auto-login token keeps the old one's absolute end.
+        Retire(autoLogin);
+        RemoveTokens(login.Id, TokenKind.CookieSession);
+        var session = AddToken(mac, TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
+        var next = AddToken(mac, TokenKind.CookieAutoLogin, login.Id, autoLogin.ExpiresAt);
         login.LastSeenAt = now;
         SeenByLogin[login.Id] = now;
         await SaveAsync(now);
-        return new CookieIssue(session, null, login.Id);
+        return new CookieIssue(session, next, login.Id);
     }
 
     /// <inheritdoc/>
@@ -198,7 +231,7 @@ public sealed class MemberSessionGrain(
         var expiries = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var token in S.Tokens.Values)
         {
-            if (token.ExpiresAt > now && !(token.Redeemed && token.Kind == TokenKind.Grant))
+            if (token.ExpiresAt > now && !token.Redeemed)
             {
                 expiries[token.LoginId] = Math.Max(expiries.GetValueOrDefault(token.LoginId), token.ExpiresAt);
             }
@@ -260,6 +293,17 @@ public sealed class MemberSessionGrain(
 
     private LoginRecord NewLogin(LoginKind kind, string? scope, string apiId, long now, int idleTimeout, string? clientIp)
     {
+        if (S.Logins.Count >= MaxLoginsPerMember)
+        {
+            Prune(now);
+        }
+
+        // Make room before adding, so the new login is never the one dropped (all may share one CreatedAt second).
+        while (S.Logins.Count >= MaxLoginsPerMember)
+        {
+            RemoveLogin(S.Logins.Values.MinBy(l => l.CreatedAt)!.Id);
+        }
+
         var login = new LoginRecord
         {
             Id = Secrets.NewId(),
@@ -275,22 +319,68 @@ public sealed class MemberSessionGrain(
         return login;
     }
 
-    private IssuedToken AddToken(TokenKind kind, string loginId, long expiresAt)
+    private IssuedToken AddToken(TokenMac mac, TokenKind kind, string loginId, long expiresAt)
     {
-        var token = SessionToken.Create(MemberId);
+        // At most MaxLiveTokensPerKind live tokens of a kind per login: the oldest goes first (for access
+        // tokens this is the contract's bound of 10; for the others it stops a replay within the leeway from piling up).
+        var live = S.Tokens.Where(t => t.Value.LoginId == loginId && t.Value.Kind == kind && !t.Value.Redeemed).ToList();
+        if (live.Count >= MaxLiveTokensPerKind)
+        {
+            foreach (var (key, _) in live.OrderBy(t => t.Value.Serial).Take(live.Count - MaxLiveTokensPerKind + 1))
+            {
+                S.Tokens.Remove(key);
+            }
+        }
+
+        var token = mac.Create(MemberId);
         var hash = Secrets.Hash(token.Secret);
-        S.Tokens[Convert.ToHexStringLower(hash)] = new TokenRecord { Hash = hash, Kind = kind, LoginId = loginId, ExpiresAt = expiresAt };
+        S.Tokens[Convert.ToHexStringLower(hash)] = new TokenRecord
+        {
+            Hash = hash,
+            Kind = kind,
+            LoginId = loginId,
+            ExpiresAt = expiresAt,
+            Serial = ++S.LastSerial,
+        };
         return new IssuedToken(token.ToString(), expiresAt);
     }
 
-    private TokenExchange IssuePair(string loginId, long now, TokenPolicy policy, bool issueRefresh)
+    private TokenExchange IssuePair(TokenMac mac, string loginId, long now, TokenPolicy policy, bool issueRefresh)
     {
-        var access = AddToken(TokenKind.Access, loginId, now + policy.AccessTokenLifespan);
-        var refresh = issueRefresh ? AddToken(TokenKind.Refresh, loginId, now + policy.RefreshTokenLifespan) : null;
+        var access = AddToken(mac, TokenKind.Access, loginId, now + policy.AccessTokenLifespan);
+        var refresh = issueRefresh ? AddToken(mac, TokenKind.Refresh, loginId, now + policy.RefreshTokenLifespan) : null;
         return new TokenExchange(access, refresh);
     }
 
-    private async Task RevokeLoginAsync(string loginId)
+    private bool WithinReuseLeeway(TokenRecord record) =>
+        record.RotatedAt > 0 && NowMilliseconds - record.RotatedAt <= (long)ReuseLeeway.TotalMilliseconds;
+
+    /// <summary>Marks a rotated token as used (first time only), keeping the last few per login and kind to recognise a replay.</summary>
+    private void Retire(TokenRecord record)
+    {
+        if (record.Redeemed)
+        {
+            return;
+        }
+
+        record.Redeemed = true;
+        record.RotatedAt = NowMilliseconds;
+        var retired = S.Tokens.Where(t => t.Value.LoginId == record.LoginId && t.Value.Kind == record.Kind && t.Value.Redeemed).ToList();
+        foreach (var (key, _) in retired.OrderBy(t => t.Value.Serial).Take(retired.Count - MaxRetiredTokensPerKind))
+        {
+            S.Tokens.Remove(key);
+        }
+    }
+
+    private void RemoveTokens(string loginId, TokenKind kind)
+    {
+        foreach (var key in S.Tokens.Where(t => t.Value.LoginId == loginId && t.Value.Kind == kind).Select(t => t.Key).ToList())
+        {
+            S.Tokens.Remove(key);
+        }
+    }
+
+    private void RemoveLogin(string loginId)
     {
         S.Logins.Remove(loginId);
         foreach (var key in S.Tokens.Where(t => t.Value.LoginId == loginId).Select(t => t.Key).ToList())
@@ -299,6 +389,11 @@ public sealed class MemberSessionGrain(
         }
 
         _lastSeenByLogin?.Remove(loginId);
+    }
+
+    private async Task RevokeLoginAsync(string loginId)
+    {
+        RemoveLogin(loginId);
         await state.WriteStateAsync();
     }
 
@@ -321,18 +416,6 @@ public sealed class MemberSessionGrain(
         {
             S.Logins.Remove(id);
             _lastSeenByLogin?.Remove(id);
-        }
-
-        if (S.Logins.Count > MaxLoginsPerMember)
-        {
-            foreach (var oldest in S.Logins.Values.OrderBy(l => l.CreatedAt).Take(S.Logins.Count - MaxLoginsPerMember).ToList())
-            {
-                S.Logins.Remove(oldest.Id);
-                foreach (var key in S.Tokens.Where(t => t.Value.LoginId == oldest.Id).Select(t => t.Key).ToList())
-                {
-                    S.Tokens.Remove(key);
-                }
-            }
         }
     }
 

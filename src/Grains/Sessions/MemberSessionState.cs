@@ -9,6 +9,9 @@ public sealed class MemberSessionState
 
     /// <summary>Tokens by hash key.</summary>
     [Id(1)] public Dictionary<string, TokenRecord> Tokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The serial number of the last token issued (orders tokens issued within the same second).</summary>
+    [Id(2)] public long LastSerial { get; set; }
 }
 
 /// <summary>One login: every token descends from it, and revoking it revokes them all.</summary>
@@ -56,6 +59,12 @@ public sealed class TokenRecord
     /// <summary>Expiry (Unix seconds).</summary>
     [Id(3)] public long ExpiresAt { get; set; }
 
-    /// <summary>True once a one-time token (grant, rotated refresh) has been used.</summary>
+    /// <summary>True once a one-time token (grant, rotated refresh, replaced auto-login) has been used.</summary>
     [Id(4)] public bool Redeemed { get; set; }
+
+    /// <summary>When a rotated refresh token or a replaced auto-login token was replaced (Unix milliseconds); 0 when it was not.</summary>
+    [Id(5)] public long RotatedAt { get; set; }
+
+    /// <summary>Issue order within the member (see <see cref="MemberSessionState.LastSerial"/>); 0 for tokens stored before it existed.</summary>
+    [Id(6)] public long Serial { get; set; }
 }

@@ -76,6 +76,26 @@ public sealed class SessionValidationCacheTests
     }
 
     [Fact]
+    public void Forgetting_any_number_of_members_uses_a_fixed_table_and_never_keeps_a_stale_answer()
+    {
+        var cache = Create(TimeSpan.FromSeconds(1));
+        var key = SessionValidationCache.KeyOf(7, Secret, TokenKind.Access, "s");
+        var epoch = cache.EpochOf(7);
+
+        // Refused or foreign input cannot grow it: a member id only selects one of a fixed number of slots.
+        for (long member = 1_000_000; member < 1_200_000; member++)
+        {
+            cache.Forget(member);
+        }
+
+        // A member sharing member 7's slot was forgotten: an answer read before that is not trusted.
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), epoch);
+        Assert.Null(cache.Recall(key));
+        cache.Remember(key, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        Assert.Equal("login-1", cache.Recall(key));
+    }
+
+    [Fact]
     public void A_zero_duration_disables_it()
     {
         var cache = Create(TimeSpan.Zero);

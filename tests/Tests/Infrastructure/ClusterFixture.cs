@@ -1,5 +1,6 @@
 using ApiSecurity.Grains;
 using ApiSecurity.Grains.Members;
+using ApiSecurity.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -32,6 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<PasswordWork>();
+            silo.Services.AddSingleton<TokenKeyRing>();
             silo.Services.Configure<LockoutOptions>(o =>
             {
                 o.MaxFailedAttempts = LockoutAttempts;

@@ -29,16 +29,17 @@ public readonly record struct RcmsAuthentication(RcmsCaller? Caller, string? Fai
 /// Checks a <c>/rcms-api</c> request's credential according to its API's mode (SPEC §3): a static
 /// token against the cached snapshot (no grain call), a dynamic access token or a cookie session
 /// against the member's session grain (one read-only call, or none while this front remembers the
-/// answer: <see cref="SessionValidationCache"/>). A singleton called straight from the pipeline:
+/// answer: <see cref="SessionValidationCache"/>). A session token's MAC is checked first
+/// (<see cref="TokenMac"/>): a token this cluster did not issue is refused here, with no grain call and
+/// nothing remembered about it. A singleton called straight from the pipeline:
 /// going through ASP.NET Core's <c>IAuthenticationService</c> created a DI scope and a handler per
 /// request, which cost about 10 % of throughput in <c>bench/</c>.
 /// </summary>
-public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time)
+public sealed class RcmsAuthenticator(
+    SessionGrains sessions, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time)
 {
     /// <summary>The header carrying static and dynamic tokens (matched case-insensitively).</summary>
     public const string TokenHeader = "X-RCMS-API-ACCESS-TOKEN";
-
-    private const int MaxTokenLength = 512;
 
     /// <summary>Checks the credential the API's mode expects.</summary>
     public ValueTask<RcmsAuthentication> AuthenticateAsync(HttpContext context, CompiledApi api) => api.Mode switch
@@ -63,7 +64,7 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
             return RcmsAuthentication.None;
         }
 
-        if (value.Length > MaxTokenLength || api.FindStaticToken(value) is not { } token
+        if (value.Length > SessionToken.MaxLength || api.FindStaticToken(value) is not { } token
             || token.Record.ExpiresAt <= time.GetUtcNow().ToUnixTimeSeconds())
         {
             return RcmsAuthentication.Fail("Invalid access token");
@@ -80,7 +81,8 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
             return RcmsAuthentication.None;
         }
 
-        if (!SessionToken.TryParse(value, out var token))
+        var mac = await keys.GetAsync();
+        if (!mac.TryRead(value, out var token))
         {
             return RcmsAuthentication.Fail("Invalid access token");
         }
@@ -98,7 +100,8 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
             return RcmsAuthentication.None;
         }
 
-        if (session is not null && SessionToken.TryParse(session, out var token))
+        var mac = await keys.GetAsync();
+        if (session is not null && mac.TryRead(session, out var token))
         {
             var loginId = await ValidateAsync(token, TokenKind.CookieSession, null);
             if (loginId is not null)
@@ -107,11 +110,15 @@ public sealed class RcmsAuthenticator(SessionGrains sessions, SessionValidationC
             }
         }
 
-        if (autoLogin is not null && SessionToken.TryParse(autoLogin, out var saved))
+        if (autoLogin is not null && mac.TryRead(autoLogin, out var saved))
         {
             var restored = await StateConflict.RetryOnceAsync(() => sessions.For(saved.MemberId).RestoreCookieSessionAsync(saved.Secret, api.CookiePolicy));
+            // A restore replaced the login's session (or, for a replayed auto-login token, ended the login).
+            cache.Forget(saved.MemberId);
             if (restored is not null)
             {
+                metrics.Issued("cookie_session");
+                metrics.Issued("cookie_auto_login");
                 SessionCookies.Issue(context, restored, api.LoginSettings);
                 return Member(saved.MemberId, restored.LoginId);
             }

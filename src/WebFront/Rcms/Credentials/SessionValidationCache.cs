@@ -28,16 +28,18 @@ public sealed class SessionCacheOptions
 /// outlives its token, and a logout or revocation made through this web front drops the member's
 /// entries at once (a per-member epoch read before the grain call, so a validation racing a
 /// revocation is not cached); one made through another web front is honoured within the duration.
+/// The epochs live in a fixed table indexed by member id (members sharing a slot forget each other's
+/// entries too, which costs a grain call, never correctness), so nothing a client sends can make it grow.
 /// </summary>
 public sealed class SessionValidationCache
 {
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
-    private readonly ConcurrentDictionary<long, int> _epochs = new();
+    // 65,536 slots: 256 KB whatever happens, and a logout drops 1/65,536 of the other members' entries.
+    private const int EpochSlots = 1 << 16;
+    private readonly int[] _epochs = new int[EpochSlots];
     private readonly TimeProvider _time;
     private readonly long _durationTicks;
     private readonly int _maxEntries;
-    private const int MaxEpochs = 100_000;
-    private long _generation;
     private long _nextSweep;
     private int _sweeping;
 
@@ -60,8 +62,7 @@ public sealed class SessionValidationCache
         new(memberId, Sha256Key.Of(secret), kind, scope);
 
     /// <summary>The member's current epoch; read it before asking the grain and pass it to <see cref="Remember"/>.</summary>
-    public long EpochOf(long memberId) =>
-        (Volatile.Read(ref _generation) << 32) | (uint)(_epochs.TryGetValue(memberId, out var epoch) ? epoch : 0);
+    public int EpochOf(long memberId) => Volatile.Read(ref _epochs[Slot(memberId)]);
 
     /// <summary>The login id of a remembered, still valid validation, else null.</summary>
     public string? Recall(in Key key)
@@ -81,7 +82,7 @@ public sealed class SessionValidationCache
     }
 
     /// <summary>Remembers a positive validation until the duration passes or the token ends, whichever is first.</summary>
-    public void Remember(in Key key, SessionCheck check, long epoch)
+    public void Remember(in Key key, SessionCheck check, int epoch)
     {
         if (!Enabled)
         {
@@ -104,7 +105,9 @@ public sealed class SessionValidationCache
     }
 
     /// <summary>Drops every remembered validation of a member (logout, revocation, deletion through this web front).</summary>
-    public void Forget(long memberId) => _epochs.AddOrUpdate(memberId, 1, static (_, epoch) => epoch + 1);
+    public void Forget(long memberId) => Interlocked.Increment(ref _epochs[Slot(memberId)]);
+
+    private static int Slot(long memberId) => (int)((ulong)memberId % EpochSlots);
 
     private void SweepIfDue(long now)
     {
@@ -123,15 +126,6 @@ public sealed class SessionValidationCache
                 }
             }
 
-            if (_epochs.Count > MaxEpochs)
-            {
-                // Start the epochs again under a new generation: every entry and every validation in
-                // flight carries the old generation, so none of them can be trusted afterwards.
-                Interlocked.Increment(ref _generation);
-                _epochs.Clear();
-                _entries.Clear();
-            }
-
             Volatile.Write(ref _nextSweep, now + Math.Max(_durationTicks, _time.TimestampFrequency) * 4);
         }
         finally
@@ -143,5 +137,5 @@ public sealed class SessionValidationCache
     /// <summary>A token's identity in the cache: member, SHA-256 of the secret, kind and API scope.</summary>
     public readonly record struct Key(long MemberId, Sha256Key Secret, TokenKind Kind, string? Scope);
 
-    private sealed record Entry(string LoginId, long Until, long Epoch);
+    private sealed record Entry(string LoginId, long Until, int Epoch);
 }

@@ -10,7 +10,7 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// <c>Authentication / Login / token</c>. Static mode: describes the presented static token.
 /// Other modes: exchanges a grant token, or a refresh token, for tokens (SPEC §3.1).
 /// </summary>
-public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
+public sealed class TokenOperation(SessionGrains sessionGrains, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Token;
@@ -52,7 +52,10 @@ public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidatio
 
         var isGrant = !string.IsNullOrEmpty(grantToken);
         TokenExchange? exchange = null;
-        if (SessionToken.TryParse(isGrant ? grantToken : refreshToken, out var token))
+        // A token whose MAC fails was not issued here: refused without a grain call.
+        var mac = await keys.GetAsync();
+        var authentic = mac.TryRead(isGrant ? grantToken : refreshToken, out var token);
+        if (authentic)
         {
             var sessions = sessionGrains.For(token.MemberId);
             var policy = request.Endpoint.TokenPolicy;
@@ -64,7 +67,11 @@ public sealed class TokenOperation(SessionGrains sessionGrains, SessionValidatio
         if (exchange is null)
         {
             // A refused exchange may have revoked a whole login (reuse of a grant or rotated refresh token).
-            cache.Forget(token.MemberId);
+            if (authentic)
+            {
+                cache.Forget(token.MemberId);
+            }
+
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized,
                 isGrant ? "Invalid or expired grant token" : "Invalid or expired refresh token");
             return;
