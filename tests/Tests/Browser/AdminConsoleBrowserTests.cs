@@ -89,6 +89,7 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         await form.GetByRole(AriaRole.Button, new() { Name = "Update endpoint" }).ClickAsync();
         await Assertions.Expect(form.Locator(".error[data-error-for='settings.rate_limit.window']")).ToContainTextAsync("between 1 and 3600");
         await form.GetByLabel("per window (s)").FillAsync("60");
+        await Assertions.Expect(form.Locator(".error[data-error-for='settings.rate_limit.window']")).ToBeEmptyAsync();
         await form.GetByLabel("Cookie SameSite").SelectOptionAsync("None");
         await form.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-endpoint-edit.png") });
         await form.GetByRole(AriaRole.Button, new() { Name = "Update endpoint" }).ClickAsync();

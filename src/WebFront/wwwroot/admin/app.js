@@ -211,6 +211,15 @@ function editEndpoint(endpoint) {
 
 $("#cancel-endpoint-edit").addEventListener("click", resetEndpointForm);
 
+// Editing a field clears the server's complaint about it (the form's names map onto the error fields).
+$("#endpoint-form").addEventListener("input", (event) => {
+  const name = event.target.name || "";
+  const field = name.startsWith("rate_limit_") ? "settings.rate_limit." + name.slice("rate_limit_".length)
+    : ["method", "path", "operation"].includes(name) ? name : "settings." + name;
+  const target = $("#endpoint-form").querySelector(`.error[data-error-for="${CSS.escape(field)}"]`);
+  if (target) target.textContent = "";
+});
+
 /** The settings object from the form; keys the form does not know are kept from the endpoint being edited. */
 function endpointSettings(form) {
   const settings = { ...(editing?.settings || {}) };
