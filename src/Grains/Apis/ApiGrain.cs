@@ -218,50 +218,7 @@ public sealed partial class ApiGrain(
             return NotFound<EndpointDefinition>();
         }
 
-        var errors = new List<AdminError>();
-        var method = endpoint.Method?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(method))
-        {
-            errors.Add(new AdminError("required", "method is required", "method"));
-        }
-        else if (!KnownMethods.Contains(method))
-        {
-            errors.Add(new AdminError("invalid", "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
-        }
-
-        var path = NormalizePath(endpoint.Path);
-        if (endpoint.Path is null)
-        {
-            errors.Add(new AdminError("required", "path is required", "path"));
-        }
-        else if (path is null)
-        {
-            errors.Add(new AdminError("invalid", "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
-        }
-
-        Operation operation = default;
-        if (endpoint.Category is null || endpoint.Model is null || endpoint.Operation is null)
-        {
-            errors.Add(new AdminError("required", "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
-        }
-        else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
-        {
-            errors.Add(new AdminError("invalid", "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
-        }
-        else if (method is not null && operation.RequiredMethod() is { } required && required != method)
-        {
-            errors.Add(new AdminError("invalid", $"{operation.Display()} requires method {required}", "method"));
-        }
-
-        if (endpoint.SettingsJson is { Length: > MaxSettingsLength })
-        {
-            errors.Add(new AdminError("invalid", $"settings must be at most {MaxSettingsLength} bytes", "settings"));
-        }
-        else if (errors.Count == 0)
-        {
-            EndpointSettings.Parse(operation, endpoint.SettingsJson, errors);
-        }
-
+        var (method, path, operation, errors) = ValidateEndpoint(endpoint);
         if (errors.Count > 0)
         {
             return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Invalid, errors);
@@ -277,8 +234,48 @@ public sealed partial class ApiGrain(
             return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
         }
 
-        var definition = new EndpointDefinition(S.NextEndpointId++, method!, path!, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
+        var definition = new EndpointDefinition(S.NextEndpointId++, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
         S.Endpoints.Add(definition);
+        await CommitAsync();
+        return AdminResult<EndpointDefinition>.Ok(definition);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AdminResult<EndpointDefinition>> UpdateEndpointAsync(long endpointId, NewEndpoint endpoint)
+    {
+        if (!S.Exists)
+        {
+            return NotFound<EndpointDefinition>();
+        }
+
+        var index = S.Endpoints.FindIndex(e => e.Id == endpointId);
+        if (index < 0)
+        {
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.NotFound, new AdminError("not_found", $"endpoint {endpointId} does not exist"));
+        }
+
+        var (method, path, operation, errors) = ValidateEndpoint(endpoint);
+        if (errors.Count > 0)
+        {
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Invalid, errors);
+        }
+
+        if (S.Endpoints.Any(e => e.Id != endpointId && e.Method == method && e.Path == path))
+        {
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
+        }
+
+        // Same id, so logs, metrics and the console keep pointing at the same endpoint; the version bump
+        // (CommitAsync) makes every web front reload the API, so the new settings apply to the next request.
+        var definition = new EndpointDefinition(endpointId, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
+        var updated = S.Endpoints.Select((e, i) => i == index ? definition : e).ToList();
+        var unmet = MissingEndpoints(S.Mode, updated);
+        if (unmet.Count > 0)
+        {
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, unmet);
+        }
+
+        S.Endpoints = updated;
         await CommitAsync();
         return AdminResult<EndpointDefinition>.Ok(definition);
     }
@@ -417,6 +414,56 @@ public sealed partial class ApiGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IApiCatalogGrain>(0).RemoveAsync(ApiId);
         return AdminResult<bool>.Ok(true);
+    }
+
+    /// <summary>Validates an endpoint's method, path, operation and settings (the same rules for adding and editing).</summary>
+    private static (string Method, string Path, Operation Operation, List<AdminError> Errors) ValidateEndpoint(NewEndpoint endpoint)
+    {
+        var errors = new List<AdminError>();
+        var method = endpoint.Method?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(method))
+        {
+            errors.Add(new AdminError("required", "method is required", "method"));
+        }
+        else if (!KnownMethods.Contains(method))
+        {
+            errors.Add(new AdminError("invalid", "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
+        }
+
+        var path = NormalizePath(endpoint.Path);
+        if (endpoint.Path is null)
+        {
+            errors.Add(new AdminError("required", "path is required", "path"));
+        }
+        else if (path is null)
+        {
+            errors.Add(new AdminError("invalid", "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
+        }
+
+        Operation operation = default;
+        if (endpoint.Category is null || endpoint.Model is null || endpoint.Operation is null)
+        {
+            errors.Add(new AdminError("required", "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
+        }
+        else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
+        {
+            errors.Add(new AdminError("invalid", "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
+        }
+        else if (method is not null && operation.RequiredMethod() is { } required && required != method)
+        {
+            errors.Add(new AdminError("invalid", $"{operation.Display()} requires method {required}", "method"));
+        }
+
+        if (endpoint.SettingsJson is { Length: > MaxSettingsLength })
+        {
+            errors.Add(new AdminError("invalid", $"settings must be at most {MaxSettingsLength} bytes", "settings"));
+        }
+        else if (errors.Count == 0)
+        {
+            EndpointSettings.Parse(operation, endpoint.SettingsJson, errors);
+        }
+
+        return (method ?? string.Empty, path ?? string.Empty, operation, errors);
     }
 
     /// <summary>

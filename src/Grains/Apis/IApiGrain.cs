@@ -27,6 +27,13 @@ public interface IApiGrain : IGrainWithStringKey
     [Alias("AddEndpoint")]
     Task<AdminResult<EndpointDefinition>> AddEndpointAsync(NewEndpoint endpoint);
 
+    /// <summary>
+    /// Replaces an endpoint's method, path, operation and settings, keeping its id; the same validation as
+    /// <see cref="AddEndpointAsync"/>, and 409 when the change would leave the current mode without an endpoint it needs.
+    /// </summary>
+    [Alias("UpdateEndpoint")]
+    Task<AdminResult<EndpointDefinition>> UpdateEndpointAsync(long endpointId, NewEndpoint endpoint);
+
     /// <summary>Removes an endpoint, unless the current mode requires it.</summary>
     [Alias("RemoveEndpoint")]
     Task<AdminResult<bool>> RemoveEndpointAsync(long endpointId);

@@ -27,6 +27,7 @@ public static partial class AdminEndpoints
         admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
         admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync).WithSummary("List endpoints");
         admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
+        admin.MapPut("/apis/{apiId}/endpoints/{endpointId}", UpdateEndpointAsync).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
         admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).WithSummary("Remove an endpoint (409 when the mode needs it)");
         admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync).WithSummary("List static tokens (never their values)");
         admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
@@ -192,6 +193,32 @@ public static partial class AdminEndpoints
             new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e), StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> UpdateEndpointAsync(string apiId, string endpointId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    {
+        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return AdminHttp.NotFound("Endpoint");
+        }
+
+        var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
+                [new AdminError("invalid", "settings must be a JSON object", "settings")]);
+        }
+
+        var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        var result = await grains.GetGrain<IApiGrain>(apiId).UpdateEndpointAsync(
+            id, new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
+        await RefreshOnSuccessAsync(result, apiId, cache);
+        return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e)));
     }
 
     private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, IGrainFactory grains, ApiSnapshotCache cache)

@@ -67,7 +67,39 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#api-title")).ToHaveTextAsync("Shop (shop)");
         await AddEndpointAsync(page, "POST", "login", "Authentication|Login|login_challenge");
         await AddEndpointAsync(page, "POST", "token", "Authentication|Login|token");
-        await AddEndpointAsync(page, "GET", "content", "Content|Document|get", """{"document": {"title": "hello"}}""");
+        await AddEndpointAsync(page, "GET", "content", "Content|Document|get", """{"title": "hello"}""");
+        await Assertions.Expect(page.Locator("#endpoint-table tbody tr")).ToHaveCountAsync(3);
+
+        // The form shows the settings of the chosen operation, each with its default.
+        var form = page.Locator("#endpoint-form");
+        await form.GetByLabel("Operation").SelectOptionAsync("Authentication|Login|token");
+        await Assertions.Expect(form.GetByLabel("Access token lifespan (s)")).ToHaveAttributeAsync("placeholder", "3600 (default)");
+        await Assertions.Expect(form.GetByLabel("Cookie SameSite")).ToBeHiddenAsync();
+        await Assertions.Expect(form.GetByLabel("Document (JSON object)")).ToBeHiddenAsync();
+
+        // Edit the login endpoint in place: the server's refusal is shown under the field it names,
+        // then SameSite=None is one choice in a list.
+        var loginId = (await AdminClient().OkJsonAsync(HttpMethod.Get, "/admin/apis/shop/endpoints"))["endpoints"]!.AsArray()
+            .Single(e => e!["path"]!.GetValue<string>() == "login")!["endpoint_id"]!.GetValue<long>();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit POST login" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#endpoint-form-title")).ToHaveTextAsync("Edit POST login");
+        await Assertions.Expect(form.GetByLabel("Cookie SameSite")).ToBeVisibleAsync();
+        await form.GetByLabel("Rate limit: requests").FillAsync("5");
+        await form.GetByLabel("per window (s)").FillAsync("4000");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Update endpoint" }).ClickAsync();
+        await Assertions.Expect(form.Locator(".error[data-error-for='settings.rate_limit.window']")).ToContainTextAsync("between 1 and 3600");
+        await form.GetByLabel("per window (s)").FillAsync("60");
+        await Assertions.Expect(form.Locator(".error[data-error-for='settings.rate_limit.window']")).ToBeEmptyAsync();
+        await form.GetByLabel("Cookie SameSite").SelectOptionAsync("None");
+        await form.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-endpoint-edit.png") });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Update endpoint" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#endpoint-form-title")).ToHaveTextAsync("Add an endpoint");
+        await Assertions.Expect(page.Locator("#endpoint-table tbody tr").Filter(new() { HasText = "login_challenge" })).ToContainTextAsync("\"cookie_samesite\":\"None\"");
+        var login = (await AdminClient().OkJsonAsync(HttpMethod.Get, "/admin/apis/shop/endpoints"))["endpoints"]!.AsArray()
+            .Single(e => e!["path"]!.GetValue<string>() == "login")!;
+        Assert.Equal(loginId, login["endpoint_id"]!.GetValue<long>());
+        Assert.Equal("None", login["settings"]!["cookie_samesite"]!.GetValue<string>());
+        Assert.Equal(5, login["settings"]!["rate_limit"]!["limit"]!.GetValue<int>());
         await Assertions.Expect(page.Locator("#endpoint-table tbody tr")).ToHaveCountAsync(3);
 
         // Dynamic mode needs a member: the pop-up explains it and stays open.
@@ -209,17 +241,23 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         Assert.Equal($"200,200,{email},200,401", result);
     }
 
-    private static async Task AddEndpointAsync(IPage page, string method, string path, string operation, string? settings = null)
+    private static async Task AddEndpointAsync(IPage page, string method, string path, string operation, string? document = null)
     {
-        var form = page.Locator("#add-endpoint-form");
+        var form = page.Locator("#endpoint-form");
+        await form.GetByLabel("Operation").SelectOptionAsync(operation);
         await form.GetByLabel("Method").SelectOptionAsync(method);
         await form.GetByLabel("Path").FillAsync(path);
-        await form.GetByLabel("Operation").SelectOptionAsync(operation);
-        await form.GetByLabel("Settings (JSON)").FillAsync(settings ?? string.Empty);
+        if (document is not null)
+        {
+            await form.GetByLabel("Document (JSON object)").FillAsync(document);
+        }
+
         var rows = await page.Locator("#endpoint-table tbody tr").CountAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
         await Assertions.Expect(page.Locator("#endpoint-table tbody tr")).ToHaveCountAsync(rows + 1);
     }
+
+    private Admin AdminClient() => new(_host.CreateClient(admin: true));
 
     private static string FindChromium()
     {

@@ -44,10 +44,18 @@ function showErrors(problem, fallback, scope = document) {
   scope.querySelectorAll(".error[data-error-for]").forEach((p) => { p.textContent = ""; });
   const errors = problem.errors?.length ? problem.errors : [{ message: problem.detail || problem.title || "Request failed" }];
   for (const error of errors) {
-    const field = (error.field || "").split(/[.[]/)[0];
-    const target = scope.querySelector(`.error[data-error-for="${field}"]`) || scope.querySelector(`.error[data-error-for="${fallback}"]`);
+    const target = errorTarget(scope, error.field || "") || scope.querySelector(`.error[data-error-for="${fallback}"]`);
     if (target) target.textContent += (target.textContent ? "\n" : "") + error.message;
   }
+}
+
+/** The error line for a field: its own (settings.rate_limit.window), else its parent's (settings.rate_limit), else its first part. */
+function errorTarget(scope, field) {
+  for (let name = field; name; name = name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : "") {
+    const target = scope.querySelector(`.error[data-error-for="${CSS.escape(name)}"]`);
+    if (target && !target.closest("fieldset[disabled]")) return target;
+  }
+  return null;
 }
 
 function clearErrors(scope) { scope.querySelectorAll(".error").forEach((p) => { p.textContent = ""; }); }
@@ -114,32 +122,154 @@ async function renderApi(id) {
     el("td", {}, e.method), el("td", {}, "/rcms-api/" + currentApi.api_id + "/" + e.path),
     el("td", {}, `${e.category} / ${e.model} / ${e.operation}`),
     el("td", {}, el("code", {}, JSON.stringify(e.settings))),
-    el("td", {}, el("button", { type: "button", class: "danger", "aria-label": `Remove ${e.method} ${e.path}`, onclick: () => removeEndpoint(e.endpoint_id) }, "Remove")))));
+    el("td", { class: "actions" },
+      el("button", { type: "button", class: "secondary", "aria-label": `Edit ${e.method} ${e.path}`, onclick: () => editEndpoint(e) }, "Edit"),
+      " ",
+      el("button", { type: "button", class: "danger", "aria-label": `Remove ${e.method} ${e.path}`, onclick: () => removeEndpoint(e.endpoint_id) }, "Remove")))));
+  resetEndpointForm();
   await renderTokens();
 }
 
 async function removeEndpoint(endpointId) {
   const result = await call("DELETE", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/endpoints/${endpointId}`);
-  if (!result.ok) { showErrors(result.data, "endpoint", $("#add-endpoint-form")); return; }
+  if (!result.ok) { showErrors(result.data, "endpoint", $("#endpoint-form")); return; }
   status("Endpoint removed.");
   await renderApi(currentApi.api_id);
 }
 
-$("#add-endpoint-form").addEventListener("submit", async (event) => {
+// ---- the endpoint form: one form for adding and editing, showing the settings its operation has ----
+
+const requiredMethods = {
+  "Authentication|Login|login_challenge": "POST", "Authentication|Login|token": "POST",
+  "Authentication|Login|logout": "POST", "Authentication|Login|profile": "GET", "Content|Document|get": "GET",
+};
+// Settings the form edits: numbers (empty = default), flags with their defaults, and choices (empty = default).
+const numberSettings = ["grant_token_lifespan", "session_idle_timeout", "session_lifetime", "login_save_lifetime", "access_token_lifespan", "refresh_token_lifespan"];
+const flagSettings = { cookie_partitioned: false, use_refresh_token: true, rotate_refresh_token: false };
+const choiceSettings = ["cookie_samesite", "auth"];
+const formSettings = [...numberSettings, ...Object.keys(flagSettings), ...choiceSettings, "groups", "rate_limit", "document", "upstream"];
+let editing = null; // the endpoint being edited, or null when adding
+
+/** Shows the fieldsets of the selected operation; the others are disabled, so their fields neither validate nor submit. */
+function showOperationFields() {
+  const form = $("#endpoint-form");
+  const operation = form.operation.value;
+  form.querySelectorAll("fieldset[data-for]").forEach((fieldset) => {
+    const applies = fieldset.dataset.for === operation;
+    fieldset.hidden = !applies;
+    fieldset.disabled = !applies;
+  });
+}
+
+$("#endpoint-form").operation.addEventListener("change", () => {
+  const form = $("#endpoint-form");
+  const method = requiredMethods[form.operation.value];
+  if (method) form.method.value = method;
+  showOperationFields();
+});
+
+function resetEndpointForm() {
+  const form = $("#endpoint-form");
+  editing = null;
+  form.reset();
+  form.use_refresh_token.checked = flagSettings.use_refresh_token;
+  clearErrors(form);
+  $("#endpoint-form-title").textContent = "Add an endpoint";
+  $("#save-endpoint").textContent = "Add endpoint";
+  $("#cancel-endpoint-edit").hidden = true;
+  document.querySelectorAll("#endpoint-table tr.editing").forEach((row) => row.classList.remove("editing"));
+  showOperationFields();
+}
+
+function editEndpoint(endpoint) {
+  resetEndpointForm();
+  editing = endpoint;
+  const form = $("#endpoint-form");
+  const s = endpoint.settings || {};
+  form.method.value = endpoint.method;
+  form.path.value = endpoint.path;
+  const operation = [...form.operation.options].find((o) => o.value.toLowerCase() === `${endpoint.category}|${endpoint.model}|${endpoint.operation}`.toLowerCase());
+  if (operation) form.operation.value = operation.value;
+  for (const name of numberSettings) form[name].value = s[name] ?? "";
+  for (const [name, fallback] of Object.entries(flagSettings)) form[name].checked = s[name] === undefined || s[name] === null ? fallback : s[name] === true || s[name] === 1;
+  form.cookie_samesite.value = ["Lax", "Strict", "None"].find((v) => v.toLowerCase() === String(s.cookie_samesite ?? "").toLowerCase()) ?? "";
+  form.auth.value = s.auth === "public" ? "public" : "";
+  form.groups.value = (s.groups || []).join(", ");
+  form.rate_limit_limit.value = s.rate_limit?.limit ?? "";
+  form.rate_limit_window.value = s.rate_limit?.window ?? "";
+  form.rate_limit_key.value = s.rate_limit?.key === "endpoint" ? "endpoint" : "";
+  form.document.value = s.document === undefined ? "" : JSON.stringify(s.document, null, 2);
+  form.upstream.value = s.upstream ?? "";
+  showOperationFields();
+  $("#endpoint-form-title").textContent = `Edit ${endpoint.method} ${endpoint.path}`;
+  $("#save-endpoint").textContent = "Update endpoint";
+  $("#cancel-endpoint-edit").hidden = false;
+  document.querySelectorAll("#endpoint-table tbody tr")[currentApi.endpoints.indexOf(endpoint)]?.classList.add("editing");
+  form.scrollIntoView({ block: "nearest" });
+  form.path.focus();
+}
+
+$("#cancel-endpoint-edit").addEventListener("click", resetEndpointForm);
+
+// Editing a field clears the server's complaint about it (the form's names map onto the error fields).
+$("#endpoint-form").addEventListener("input", (event) => {
+  const name = event.target.name || "";
+  const field = name.startsWith("rate_limit_") ? "settings.rate_limit." + name.slice("rate_limit_".length)
+    : ["method", "path", "operation"].includes(name) ? name : "settings." + name;
+  const target = $("#endpoint-form").querySelector(`.error[data-error-for="${CSS.escape(field)}"]`);
+  if (target) target.textContent = "";
+});
+
+/** The settings object from the form; keys the form does not know are kept from the endpoint being edited. */
+function endpointSettings(form) {
+  const settings = { ...(editing?.settings || {}) };
+  for (const name of formSettings) delete settings[name];
+  const enabled = (name) => !form[name].closest("fieldset").disabled;
+  for (const name of numberSettings) {
+    if (enabled(name) && form[name].value !== "") settings[name] = Number(form[name].value);
+  }
+  for (const [name, fallback] of Object.entries(flagSettings)) {
+    if (enabled(name) && form[name].checked !== fallback) settings[name] = form[name].checked;
+  }
+  if (enabled("cookie_samesite") && form.cookie_samesite.value) settings.cookie_samesite = form.cookie_samesite.value;
+  if (form.auth.value) settings.auth = form.auth.value;
+  const groups = form.groups.value.split(",").map((g) => g.trim()).filter((g) => g);
+  if (groups.length) settings.groups = groups;
+  if (form.rate_limit_limit.value !== "" || form.rate_limit_window.value !== "" || form.rate_limit_key.value) {
+    settings.rate_limit = { limit: form.rate_limit_limit.value === "" ? null : Number(form.rate_limit_limit.value) };
+    if (form.rate_limit_window.value !== "") settings.rate_limit.window = Number(form.rate_limit_window.value);
+    if (form.rate_limit_key.value) settings.rate_limit.key = form.rate_limit_key.value;
+  }
+  if (enabled("upstream") && form.upstream.value.trim()) settings.upstream = form.upstream.value.trim();
+  if (enabled("document") && form.document.value.trim()) settings.document = JSON.parse(form.document.value);
+  return settings;
+}
+
+$("#endpoint-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const [category, model, operation] = form.operation.value.split("|");
-  let settings = {};
-  try { settings = form.settings.value.trim() ? JSON.parse(form.settings.value) : {}; }
-  catch { showErrors({ errors: [{ field: "endpoint", message: "Settings must be JSON, e.g. {\"document\": {}}." }] }, "endpoint", form); return; }
-  const result = await call("POST", `/admin/apis/${encodeURIComponent(currentApi.api_id)}/endpoints`,
-    { method: form.method.value, path: form.path.value.trim(), category, model, operation, settings });
-  if (!result.ok) { showErrors(result.data, "endpoint", form); return; }
-  form.path.value = ""; form.settings.value = "";
   clearErrors(form);
-  status("Endpoint added.");
+  const [category, model, operation] = form.operation.value.split("|");
+  let settings;
+  try { settings = endpointSettings(form); }
+  catch { showErrors({ errors: [{ field: "settings.document", message: "The document must be JSON, e.g. {\"title\": \"hello\"}." }] }, "endpoint", form); return; }
+  const body = { method: form.method.value, path: form.path.value.trim(), category, model, operation, settings };
+  const base = `/admin/apis/${encodeURIComponent(currentApi.api_id)}/endpoints`;
+  const result = editing ? await call("PUT", `${base}/${editing.endpoint_id}`, body) : await call("POST", base, body);
+  if (!result.ok) {
+    if (result.status === 409 && editing) {
+      const needs = (result.data.errors || []).map((e) => "• " + e.message).join("\n");
+      showErrors({ errors: [{ field: "endpoint", message: `This change is refused:\n${needs}` }] }, "endpoint", form);
+    } else {
+      showErrors(result.data, "endpoint", form);
+    }
+    return;
+  }
+  status(editing ? `Endpoint ${body.method} ${result.data.path} updated.` : "Endpoint added.");
   await renderApi(currentApi.api_id);
 });
+
+showOperationFields();
 
 // ---- the Security pop-up -------------------------------------------------------------------
 
