@@ -24,6 +24,10 @@ public sealed class Deployment : IDisposable
 
     public string WorkDirectory { get; }
 
+    /// <summary>True when <paramref name="program"/> is on the PATH.</summary>
+    public static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, program)));
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -44,11 +48,17 @@ public sealed class Deployment : IDisposable
         return (process, address);
     }
 
-    public async Task<(ChildProcess Process, Uri Address)> StartBaselineAsync(string bodyFile)
+    /// <summary>Starts a peer of bench/Baseline (<c>plain</c>, <c>slim</c>, <c>jwt</c>, <c>cookie</c>, <c>cookie-redis</c>) serving <paramref name="bodyFile"/>.</summary>
+    public async Task<(ChildProcess Process, Uri Address)> StartBaselineAsync(string bodyFile, string mode = "plain", int? redisPort = null)
     {
         var http = FreePort();
-        var process = Track(ChildProcess.Start("baseline", "dotnet",
-            [Binary("bench", "Baseline"), "--urls", $"http://127.0.0.1:{http}", "--BodyFile", bodyFile], WorkDirectory));
+        List<string> arguments = [Binary("bench", "Baseline"), "--urls", $"http://127.0.0.1:{http}", "--BodyFile", bodyFile, "--Mode", mode];
+        if (redisPort is { } port)
+        {
+            arguments.AddRange(["--Redis", $"127.0.0.1:{Port(port)}"]);
+        }
+
+        var process = Track(ChildProcess.Start("peer-" + mode, "dotnet", [.. arguments], WorkDirectory));
         var address = new Uri($"http://127.0.0.1:{http}");
         await WaitReadyAsync(address, process);
         return (process, address);

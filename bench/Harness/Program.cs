@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using ApiSecurity.Bench;
 
-// The benchmark harness (see bench/README.md):
+// The benchmark harness (see BENCHMARKS.md):
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
-//               [--login-seconds 10] [--skip-cluster] [--out bench/results/latest.md] [--trace <mode>]
+//               [--login-seconds 10] [--skip-cluster] [--skip-peers] [--skip-hostile] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
 //   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
 //   Harness forged [--requests 100000] [--threads 2] [--connections 64]
@@ -129,13 +129,15 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
         var bodyFile = Path.Combine(embedded.WorkDirectory, "body.json");
         await File.WriteAllBytesAsync(bodyFile, await client.GetByteArrayAsync(setup.Targets[0].Path));
         var (_, baselineAddress) = await embedded.StartBaselineAsync(bodyFile);
-        Console.WriteLine("baseline: plain ASP.NET Core endpoint, same JSON");
+        Console.WriteLine("baseline: plain ASP.NET Core endpoint, same JSON; peers: slim endpoint, JwtBearer, cookie authentication with and without Redis sessions");
         var plan = new List<(string Name, Uri Url, ModeTarget? Target)> { (BaselineRow, new Uri(baselineAddress, setup.Targets[0].Path), null) };
+        plan.AddRange(await Peers.StartAsync(embedded, bodyFile, setup.Targets[0].Path, options.Has("skip-peers")));
         plan.AddRange(setup.Targets.Select(t => (t.Name, new Uri(address, t.Path), (ModeTarget?)t)));
         var rows = await LoadAll(plan, front, string.Empty);
         baseline = rows[0].Result;
         Say("## Embedded (one process: web front + co-hosted silo + SQLite)");
         Say("");
+        Peers.Table(rows, Say);
         Table(rows, baseline);
     }
 
@@ -163,6 +165,17 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
     Say("|---|---:|---:|---:|---:|");
     Say($"| cold (activates the session grain, reads SQLite) | {cold.P50Ms:N2} ms | {cold.P99Ms:N2} ms | {cold.MaxMs:N2} ms | {cold.Failed} |");
     Say($"| warm (same tokens again) | {warm.P50Ms:N2} ms | {warm.P99Ms:N2} ms | {warm.MaxMs:N2} ms | {warm.Failed} |");
+    Say("");
+}
+
+if (!options.Has("skip-hostile"))
+{
+    // The hostile rows: what an attacker's traffic costs (each starts its own embedded web front).
+    Console.WriteLine("hostile load: forged-token flood, login storm");
+    Say(await ForgedTokenFlood.RunAsync(root, options.Get("requests", 100_000), options.Get("threads", 2), options.Get("connections", 64)));
+    Say("");
+    var stormWrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), 8);
+    Say(await LoginStorm.RunAsync(root, stormWrk, duration, warmup, rounds, options.Get("login-clients", 16), "bench/run login-storm"));
     Say("");
 }
 
@@ -209,6 +222,7 @@ return 0;
 void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
 {
     var none = rows.First(r => r.Name == "none").Result;
+    rows = rows.Where(r => !r.Name.StartsWith(Peers.Prefix, StringComparison.Ordinal)).ToList();
     Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs baseline | p99 over `none` | non-2xx |");
     Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (name, r) in rows)
@@ -260,8 +274,7 @@ static string Machine()
     return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {memory:N0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 }
 
-static bool OnPath(string program) =>
-    (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, program)));
+static bool OnPath(string program) => Deployment.OnPath(program);
 
 /// <summary>Command-line options: a command, <c>--name value</c> pairs, flags and bare numbers.</summary>
 internal sealed class Options
