@@ -63,7 +63,12 @@ public static class WebFrontApplication
         builder.Services.AddAdminAuthentication(configuration);
         builder.Services.AddSingleton<RcmsAuthenticator>();
 
-        builder.Services.Configure<SessionCacheOptions>(configuration.GetSection(SessionCacheOptions.Section));
+        builder.Services.AddOptions<SessionCacheOptions>()
+            .Bind(configuration.GetSection(SessionCacheOptions.Section))
+            .Validate(o => o.Duration >= TimeSpan.Zero && o.Duration <= TimeSpan.FromMinutes(1),
+                "Security:SessionCache:Duration must be between 0 and 00:01:00: it bounds how late a revocation made through another web front is honoured.")
+            .Validate(o => o.MaxEntries is >= 0 and <= 10_000_000, "Security:SessionCache:MaxEntries must be between 0 and 10000000.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SessionValidationCache>();
         builder.Services.AddSingleton<SessionGrains>();
         builder.Services.AddSingleton<ApiSnapshotCache>();

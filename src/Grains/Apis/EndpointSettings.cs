@@ -51,7 +51,7 @@ public sealed class EndpointSettings
     public Uri? Upstream { get; private init; }
 
     /// <summary><c>cookie_samesite</c>: <c>Lax</c> (default), <c>Strict</c> or <c>None</c>.</summary>
-    public string CookieSameSite { get; private init; } = "Lax";
+    public CookieSameSite CookieSameSite { get; private init; } = CookieSameSite.Lax;
 
     /// <summary><c>cookie_partitioned</c>: adds the <c>Partitioned</c> attribute (CHIPS).</summary>
     public bool CookiePartitioned { get; private init; }
@@ -205,35 +205,32 @@ public sealed class EndpointSettings
             return fallback;
         }
 
-        switch (value.ValueKind)
+        if (JsonFlag.TryRead(value, out var flag))
         {
-            case JsonValueKind.True: return true;
-            case JsonValueKind.False: return false;
-            case JsonValueKind.Number when value.TryGetInt32(out var n) && n is 0 or 1: return n == 1;
-            default:
-                errors.Add(new AdminError("invalid", $"{name} must be true, false, 1 or 0", $"settings.{name}"));
-                return fallback;
+            return flag;
         }
+
+        errors.Add(new AdminError("invalid", $"{name} must be true, false, 1 or 0", $"settings.{name}"));
+        return fallback;
     }
 
-    private static string SameSite(JsonElement root, List<AdminError> errors)
+    private static CookieSameSite SameSite(JsonElement root, List<AdminError> errors)
     {
         if (!root.TryGetProperty("cookie_samesite", out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return "Lax";
+            return CookieSameSite.Lax;
         }
 
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        foreach (var allowed in new[] { "Lax", "Strict", "None" })
+        foreach (var allowed in Enum.GetValues<CookieSameSite>())
         {
-            if (string.Equals(text, allowed, StringComparison.OrdinalIgnoreCase))
+            if (value.ValueKind == JsonValueKind.String && string.Equals(value.GetString(), allowed.ToString(), StringComparison.OrdinalIgnoreCase))
             {
                 return allowed;
             }
         }
 
         errors.Add(new AdminError("invalid", "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
-        return "Lax";
+        return CookieSameSite.Lax;
     }
 
     private static string? Document(JsonElement root, Operation operation, List<AdminError> errors)

@@ -53,3 +53,16 @@ public enum EndpointAccess
     /// <summary>No credential needed; a valid one still identifies the member.</summary>
     Public = 1,
 }
+
+/// <summary>The <c>SameSite</c> attribute of cookie-mode cookies (<c>cookie_samesite</c>).</summary>
+public enum CookieSameSite
+{
+    /// <summary>Sent on same-site requests and top-level navigations (the default).</summary>
+    Lax,
+
+    /// <summary>Sent on same-site requests only.</summary>
+    Strict,
+
+    /// <summary>Sent on every request; needs HTTPS.</summary>
+    None,
+}

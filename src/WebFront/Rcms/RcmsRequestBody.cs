@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using ApiSecurity.Grains.Apis;
 
 namespace ApiSecurity.WebFront.Rcms;
 
@@ -127,20 +128,17 @@ public static class RcmsRequestBody
             return false;
         }
 
-        switch (element.ValueKind)
+        if (element.ValueKind == JsonValueKind.Null)
         {
-            case JsonValueKind.Null:
-            case JsonValueKind.False:
-                return false;
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.Number when element.TryGetInt32(out var n) && n is 0 or 1:
-                return n == 1;
-            case JsonValueKind.String when TryReadText(element, out var text) && text is "0" or "1":
-                return text == "1";
-            default:
-                errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be 0 or 1"));
-                return false;
+            return false;
         }
+
+        if (JsonFlag.TryRead(element, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be 0 or 1"));
+        return false;
     }
 }

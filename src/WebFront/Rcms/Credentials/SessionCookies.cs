@@ -37,7 +37,7 @@ public static class SessionCookies
     /// <summary>Sets the cookies of a new or restored session.</summary>
     public static void Issue(HttpContext context, CookieIssue issue, EndpointSettings settings)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         Append(context, AccessName, issue.Session.Value, TimeSpan.FromSeconds(Math.Max(1, issue.Session.ExpiresAt - now)), settings);
         if (issue.AutoLogin is { } autoLogin)
         {
@@ -76,8 +76,8 @@ public static class SessionCookies
             Expires = maxAge == TimeSpan.Zero ? DateTimeOffset.UnixEpoch : null,
             SameSite = settings.CookieSameSite switch
             {
-                "Strict" => SameSiteMode.Strict,
-                "None" => SameSiteMode.None,
+                CookieSameSite.Strict => SameSiteMode.Strict,
+                CookieSameSite.None => SameSiteMode.None,
                 _ => SameSiteMode.Lax,
             },
         };
