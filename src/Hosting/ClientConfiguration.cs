@@ -1,3 +1,4 @@
+using ApiSecurity.Hosting.Cluster;
 using ApiSecurity.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public static class ClientConfiguration
             o.ServiceId = cluster.ServiceId;
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.UseClusterTls(configuration);
 
         if (DashboardSetup.IsEnabled(configuration))
         {
