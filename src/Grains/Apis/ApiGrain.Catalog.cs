@@ -97,7 +97,7 @@ public sealed partial class ApiGrain
         _pendingPublish ??= this.RegisterGrainTimer(
             static (grain, _) => grain.TryPublishAsync(),
             this,
-            new GrainTimerCreationOptions(PendingPublishPeriod, PendingPublishPeriod) { KeepAlive = true });
+            new GrainTimerCreationOptions(PendingPublishPeriod, PendingPublishPeriod));
 
     private void StopPendingPublish()
     {
