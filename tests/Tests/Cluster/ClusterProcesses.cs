@@ -43,7 +43,11 @@ public sealed class ClusterProcesses : IDisposable
             ["--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
              "--save", "", "--dir", WorkDirectory, "--protected-mode", "yes", "--requirepass", RedisPassword],
             WorkDirectory);
-        _all.Add(redis);
+        lock (_all)
+        {
+            _all.Add(redis);
+        }
+
         WaitForPort(RedisPort);
         return redis;
     }
@@ -63,7 +67,11 @@ public sealed class ClusterProcesses : IDisposable
              "--Silo:GatewayPort", GatewayPort(index).ToString(CultureInfo.InvariantCulture),
              "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"silo{index}"), .. settings],
             WorkDirectory);
-        _all.Add(silo);
+        lock (_all)
+        {
+            _all.Add(silo);
+        }
+
         var address = new Uri($"http://127.0.0.1:{http}");
         WaitHealthy(address, silo);
         return (silo, address);
@@ -76,7 +84,11 @@ public sealed class ClusterProcesses : IDisposable
             [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
              "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"web{index}"), .. settings],
             WorkDirectory);
-        _all.Add(front);
+        lock (_all)
+        {
+            _all.Add(front);
+        }
+
         var address = new Uri($"http://127.0.0.1:{http}");
         WaitHealthy(address, front);
         return (front, address);
@@ -92,7 +104,11 @@ public sealed class ClusterProcesses : IDisposable
              "--Silo:Port", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture),
              "--Silo:GatewayPort", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture), .. settings],
             WorkDirectory);
-        _all.Add(front);
+        lock (_all)
+        {
+            _all.Add(front);
+        }
+
         var address = new Uri($"http://127.0.0.1:{http}");
         WaitHealthy(address, front);
         return (front, address);
