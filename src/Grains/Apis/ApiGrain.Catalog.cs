@@ -19,17 +19,22 @@ public sealed partial class ApiGrain
 
     private IGrainTimer? _pendingPublish;
     private ILogger? _logger;
+    private bool _publishFailureLogged;
 
     private ILogger Logger => _logger ??= ServiceProvider.GetRequiredService<ILogger<ApiGrain>>();
 
     /// <inheritdoc/>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // The previous activation may have died between writing a change and publishing it.
+        // The previous activation may have died between writing a change and publishing it. Published
+        // from a timer rather than awaited here: an activation must not wait on the catalog, which may be
+        // moving off a dead silo at this very moment.
         if (S.Version > 0)
         {
-            await TryPublishAsync();
+            StartPendingPublish();
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -60,6 +65,7 @@ public sealed partial class ApiGrain
             catch (Exception ex)
             {
                 LogPublishFailed(Logger, ApiId, S.Version, ex);
+                _publishFailureLogged = true;
                 StartPendingPublish();
                 throw;
             }
@@ -76,7 +82,13 @@ public sealed partial class ApiGrain
         }
         catch (Exception ex)
         {
-            LogPublishFailed(Logger, ApiId, S.Version, ex);
+            // Once per episode: the timer retries five times a second while the catalog is unreachable.
+            if (!_publishFailureLogged)
+            {
+                _publishFailureLogged = true;
+                LogPublishFailed(Logger, ApiId, S.Version, ex);
+            }
+
             StartPendingPublish();
         }
     }
@@ -103,6 +115,7 @@ public sealed partial class ApiGrain
     {
         _pendingPublish?.Dispose();
         _pendingPublish = null;
+        _publishFailureLogged = false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing version {Version} of API {ApiId} to the catalog failed (attempt {Attempt}); retrying")]

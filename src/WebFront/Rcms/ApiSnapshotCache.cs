@@ -18,6 +18,13 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     /// <summary>How often the catalog is polled.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long one call of a poll may take. A call caught by a silo's death can otherwise wait for Orleans'
+    /// response timeout (30 s), and a poll that hangs that long would make this front-end fail closed for
+    /// nothing while the rest of the cluster answers; the next poll goes to the grain's new home.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>One poll in this many asks for the whole catalog (about once a second).</summary>
     public const int FullViewEvery = 4;
 
@@ -55,7 +62,7 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     /// <summary>Reloads one API from its grain (after an admin change, or when the catalog says it moved).</summary>
     public async Task<CompiledApi?> RefreshAsync(string apiId)
     {
-        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync().WaitAsync(CallTimeout);
         if (snapshot is null)
         {
             _apis.TryRemove(apiId, out _);
@@ -79,7 +86,7 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
         // The full view now and then: it needs no generation to match, so nothing that happened to the
         // catalog (a new activation, a write it undid) can hide a change from this front-end for long.
         var full = _polls++ % FullViewEvery == 0;
-        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(full ? 0 : _generation);
+        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(full ? 0 : _generation).WaitAsync(CallTimeout);
         if (view is not null)
         {
             _catalog = view.Versions;
