@@ -60,6 +60,14 @@ public sealed class ClusterProcesses : IDisposable
 
     public (ProcessHost Process, Uri Address) StartSilo(int index, params string[] settings)
     {
+        var (silo, address) = LaunchSilo(index, settings);
+        WaitHealthy(address, silo);
+        return (silo, address);
+    }
+
+    /// <summary>Starts a silo process without waiting for it to become healthy (one that must not manage to join).</summary>
+    public (ProcessHost Process, Uri Address) LaunchSilo(int index, params string[] settings)
+    {
         var http = WebFrontHost.FreePort();
         var silo = ProcessHost.Start($"silo{index}", "dotnet",
             [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
@@ -72,9 +80,7 @@ public sealed class ClusterProcesses : IDisposable
             _all.Add(silo);
         }
 
-        var address = new Uri($"http://127.0.0.1:{http}");
-        WaitHealthy(address, silo);
-        return (silo, address);
+        return (silo, new Uri($"http://127.0.0.1:{http}"));
     }
 
     public (ProcessHost Process, Uri Address) StartWebFront(int index, params string[] settings)

@@ -53,6 +53,38 @@ public sealed class SecureClusterTests(SecureClusterFixture cluster, ITestOutput
     }
 
     [Fact]
+    public async Task SiloWithACertificateFromAnotherCa_NeverBecomesAnActiveMember()
+    {
+        // Given a silo that knows the Redis address and password but holds a certificate from another CA.
+        var (rogue, _) = Processes.LaunchSilo(7, "--Cluster:Tls:Certificate", cluster.Certificates.ForeignPath, "--Cluster:Tls:Ca", cluster.Certificates.ForeignCaPath);
+        try
+        {
+            // When it tries to join for ten seconds, then the cluster's active members stay the two real silos.
+            var rogueAddress = $"127.0.0.1:{Processes.SiloPort(7)}";
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                var active = await ActiveSilosAsync();
+                Assert.Equal(2, active.Length);
+                Assert.DoesNotContain(active, silo => silo.Contains(rogueAddress, StringComparison.Ordinal));
+                await Task.Delay(1000);
+            }
+
+            output.WriteLine($"rogue silo: {(rogue.HasExited ? "gave up and exited" : "still trying")} after {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            rogue.KillHard();
+        }
+
+        // And the web front still serves.
+        var admin = cluster.NewAdmin();
+        var api = await CreateDocumentApiAsync(admin, "none");
+        using var client = new HttpClient { BaseAddress = cluster.WebAddress };
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, $"/rcms-api/{api}/content/doc")).Status);
+    }
+
+    [Fact]
     public async Task WebFrontThatLostTheCluster_Answers503OnProtectedApis_AndRecoversByItself()
     {
         // Given a web front with a short Security:MaxStaleness (the setting under test) and three APIs.
@@ -220,6 +252,28 @@ public sealed class SecureClusterTests(SecureClusterFixture cluster, ITestOutput
     /// <summary>An Orleans client built here, dialling both gateways with <paramref name="certificate"/> (none: plain TCP); null when it could call the management grain.</summary>
     private async Task<Exception?> CallManagementGrainAsync(X509Certificate2? certificate)
     {
+        try
+        {
+            await UsingClientAsync(certificate, async client => Assert.NotEmpty(await client.GetGrain<IManagementGrain>(0).GetHosts(true).WaitAsync(TimeSpan.FromSeconds(10))));
+            return null;
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            return ex;
+        }
+    }
+
+    /// <summary>The active silos, as the cluster's own management grain lists them to a client with the cluster's certificate.</summary>
+    private async Task<string[]> ActiveSilosAsync()
+    {
+        var active = Array.Empty<string>();
+        await UsingClientAsync(cluster.Certificates.Member, async client =>
+            active = [.. (await client.GetGrain<IManagementGrain>(0).GetHosts(true)).Keys.Select(s => s.ToString())]);
+        return active;
+    }
+
+    private async Task UsingClientAsync(X509Certificate2? certificate, Func<IClusterClient, Task> use)
+    {
         using var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .UseOrleansClient(client =>
@@ -246,13 +300,7 @@ public sealed class SecureClusterTests(SecureClusterFixture cluster, ITestOutput
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await host.StartAsync(timeout.Token);
-            var hosts = await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(true).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.NotEmpty(hosts);
-            return null;
-        }
-        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
-        {
-            return ex;
+            await use(host.Services.GetRequiredService<IClusterClient>());
         }
         finally
         {
