@@ -1,4 +1,5 @@
 using ApiSecurity.Grains.Security;
+using ApiSecurity.Hosting.Cluster;
 using ApiSecurity.Hosting.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ public static class ClientConfiguration
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.Services.TryAddSingleton<TokenKeyRing>();
+        client.UseClusterTls(configuration);
 
         if (DashboardSetup.IsEnabled(configuration))
         {

@@ -2,6 +2,7 @@ using System.Net;
 using ApiSecurity.Grains;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Security;
+using ApiSecurity.Hosting.Cluster;
 using ApiSecurity.Hosting.Configuration;
 using ApiSecurity.Hosting.Storage;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +40,10 @@ public static class SiloConfiguration
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            silo.ConfigureEndpoints(endpoints.ResolveAdvertisedIP(), endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: true);
+            // Without TLS the ports listen on the advertised address only; with it, on every interface (the
+            // address peers dial may be a NAT's), since a process without a certificate from the CA is refused.
+            var tls = silo.UseClusterTls(configuration);
+            silo.ConfigureEndpoints(endpoints.ResolveAdvertisedIP(), endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: tls);
             silo.AddRedisGrainStorage(StorageNames.Store, (OptionsBuilder<RedisStorageOptions> options) =>
                 options.Configure<IServiceProvider>((o, services) =>
                 {

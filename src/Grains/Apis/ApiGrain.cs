@@ -412,7 +412,7 @@ public sealed partial class ApiGrain(
         state.State = new ApiState { Exists = false, Version = S.Version + 1 };
         _snapshot = null;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IApiCatalogGrain>(0).RemoveAsync(ApiId);
+        await PublishAsync();
         return AdminResult<bool>.Ok(true);
     }
 
@@ -539,7 +539,7 @@ public sealed partial class ApiGrain(
         S.Version++;
         _snapshot = null;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IApiCatalogGrain>(0).SetAsync(ApiId, S.Version);
+        await PublishAsync();
     }
 
     private ApiSnapshot Snapshot() => _snapshot ??= new ApiSnapshot(

@@ -58,6 +58,13 @@ public interface IApiGrain : IGrainWithStringKey
     /// <summary>Deletes the API with its endpoints and static tokens.</summary>
     [Alias("Delete")]
     Task<AdminResult<bool>> DeleteAsync();
+
+    /// <summary>
+    /// Publishes this API's version to the catalog when the catalog's <paramref name="catalogVersion"/> is
+    /// behind it (a change whose publication was interrupted). The catalog's periodic reconciliation calls it.
+    /// </summary>
+    [Alias("EnsurePublished")]
+    Task EnsurePublishedAsync(long catalogVersion);
 }
 
 /// <summary>The result of an upsert: the configuration and whether the API was created.</summary>

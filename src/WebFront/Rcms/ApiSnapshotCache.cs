@@ -8,12 +8,25 @@ namespace ApiSecurity.WebFront.Rcms;
 /// grain call per interval, answered only with what changed) and reloads snapshots whose version
 /// moved, so configuration changes and revocations made anywhere reach this front-end within
 /// <see cref="PollInterval"/> plus one grain call. Changes made through this front-end's admin API
-/// are applied at once.
+/// are applied at once. Every <see cref="FullViewEvery"/>th poll asks for the whole catalog rather than
+/// what changed, and an API whose reload failed is reloaded on the next poll, so no change is missed.
+/// <see cref="SinceHeard"/> tells how long ago the cluster last answered a poll in full: beyond a
+/// limit a snapshot may hold a revoked credential (see <c>Pipeline/StalenessStep</c>).
 /// </summary>
 public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSnapshotCache> logger) : BackgroundService
 {
     /// <summary>How often the catalog is polled.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long one call of a poll may take. A call caught by a silo's death can otherwise wait for Orleans'
+    /// response timeout (30 s), and a poll that hangs that long would make this front-end fail closed for
+    /// nothing while the rest of the cluster answers; the next poll goes to the grain's new home.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>One poll in this many asks for the whole catalog (about once a second).</summary>
+    public const int FullViewEvery = 4;
 
     private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(30);
 
@@ -21,6 +34,14 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     private readonly TaskCompletionSource _firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyDictionary<string, long> _catalog = new Dictionary<string, long>();
     private long _generation;
+    private long _polls;
+
+    // Environment.TickCount64 at the start of the last poll that succeeded in full; starts at creation,
+    // so a front-end gets the same grace at start-up as after its last contact.
+    private long _heardAt = Environment.TickCount64;
+
+    /// <summary>How long ago (milliseconds) this front-end last completed a poll of the cluster: a volatile read, cheap enough for every request.</summary>
+    public long SinceHeard => Environment.TickCount64 - Volatile.Read(ref _heardAt);
 
     /// <summary>The API, or null when it does not exist. Makes a grain call only on first use after a change.</summary>
     public async ValueTask<CompiledApi?> GetAsync(string apiId)
@@ -41,7 +62,7 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     /// <summary>Reloads one API from its grain (after an admin change, or when the catalog says it moved).</summary>
     public async Task<CompiledApi?> RefreshAsync(string apiId)
     {
-        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync().WaitAsync(CallTimeout);
         if (snapshot is null)
         {
             _apis.TryRemove(apiId, out _);
@@ -60,18 +81,30 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     /// <summary>Polls the catalog now and applies what changed.</summary>
     public async Task PollAsync()
     {
-        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(_generation);
+        var startedAt = Environment.TickCount64;
+
+        // The full view now and then: it needs no generation to match, so nothing that happened to the
+        // catalog (a new activation, a write it undid) can hide a change from this front-end for long.
+        var full = _polls++ % FullViewEvery == 0;
+        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(full ? 0 : _generation).WaitAsync(CallTimeout);
         if (view is not null)
         {
             _catalog = view.Versions;
             _generation = view.Generation;
-            var stale = _apis.Values
-                .Where(api => !view.Versions.TryGetValue(api.ApiId, out var version) || version > api.Version)
-                .Select(api => api.ApiId)
-                .ToList();
+        }
+
+        // Against the last catalog on every poll, not only when it changed: a reload that failed is retried.
+        var catalog = _catalog;
+        var stale = _apis.Values
+            .Where(api => !catalog.TryGetValue(api.ApiId, out var version) || version > api.Version)
+            .Select(api => api.ApiId)
+            .ToList();
+        if (stale.Count > 0)
+        {
             await Task.WhenAll(stale.Select(RefreshAsync));
         }
 
+        Volatile.Write(ref _heardAt, startedAt);
         _firstPoll.TrySetResult();
     }
 

@@ -51,6 +51,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var (web1, web1Address) = cluster.StartWebFront(1);
         var (web2, web2Address) = cluster.StartWebFront(2);
 
+        // Without TLS (this cluster has none) the Orleans ports listen on Silo:AdvertisedIP only, and both
+        // kinds of process say what an open port means.
+        Assert.Contains("Cluster ports are not encrypted/authenticated", cluster.ReadLog("silo1"), StringComparison.Ordinal);
+        Assert.Contains("Cluster ports are not encrypted/authenticated", cluster.ReadLog("web1"), StringComparison.Ordinal);
+        AssertNotReachableBeyondLoopback(cluster.SiloPort(1));
+        AssertNotReachableBeyondLoopback(cluster.GatewayPort(1));
+
         var issued = await SetUpAsync(web1Address);
 
         // Configuration made through web1 reaches web2 within a second (its catalog poll); allow that.
@@ -142,11 +149,25 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         silo3.Stop(TimeSpan.FromSeconds(30));
         redis.KillHard();
 
-        cluster.StartRedis();
+        cluster.StartRedis("redis-restarted");
         cluster.StartSilo(4);
         cluster.StartSilo(5);
         var (_, web3Address) = cluster.StartWebFront(3);
         await AssertEverythingWorksAsync(web3Address, issued);
+    }
+
+    private static void AssertNotReachableBeyondLoopback(int port)
+    {
+        var addresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        foreach (var address in addresses)
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            Assert.Throws<System.Net.Sockets.SocketException>(() => socket.Connect(address, port));
+        }
     }
 
     private sealed record LoadResult(int Ok, int Failed, TimeSpan Recovery);

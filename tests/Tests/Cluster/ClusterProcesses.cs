@@ -4,8 +4,9 @@ using ApiSecurity.Tests.Infrastructure;
 namespace ApiSecurity.Tests.Cluster;
 
 /// <summary>
-/// Starts the cluster deployment of SPEC §8 from the built binaries: a real <c>redis-server</c> (AOF,
-/// fsync always) on a loopback port, N × <c>src/Silo</c> and M × <c>src/WebFront</c> as processes.
+/// Starts the cluster deployment from the built binaries: a real <c>redis-server</c> (AOF, fsync always,
+/// a password) on a loopback port, N × <c>src/Silo</c> and M × <c>src/WebFront</c> as processes, with
+/// mutual TLS between them when <see cref="ClusterCertificates"/> are given.
 /// </summary>
 public sealed class ClusterProcesses : IDisposable
 {
@@ -14,15 +15,21 @@ public sealed class ClusterProcesses : IDisposable
     private readonly string _root;
     private readonly string _configuration;
     private readonly List<ProcessHost> _all = [];
+    private readonly ClusterCertificates? _tls;
 
-    public ClusterProcesses()
+    public ClusterProcesses(ClusterCertificates? tls = null)
     {
+        _tls = tls;
         _root = FindRepositoryRoot();
         _configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         WorkDirectory = WebFrontHost.NewDataDirectory();
         RedisPort = WebFrontHost.FreePort();
         ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        RedisPassword = "redis-" + Guid.NewGuid().ToString("N");
     }
+
+    /// <summary>Redis' <c>requirepass</c>: every process gets it in its <c>Cluster:Redis</c> connection string, and it must never be logged.</summary>
+    public string RedisPassword { get; }
 
     public string WorkDirectory { get; }
 
@@ -30,40 +37,64 @@ public sealed class ClusterProcesses : IDisposable
 
     public string ClusterId { get; }
 
-    public ProcessHost StartRedis()
+    public ProcessHost StartRedis(string name = "redis")
     {
-        var redis = ProcessHost.Start("redis", "redis-server",
+        var redis = ProcessHost.Start(name, "redis-server",
             ["--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
-             "--save", "", "--dir", WorkDirectory, "--protected-mode", "yes"],
+             "--save", "", "--dir", WorkDirectory, "--protected-mode", "yes", "--requirepass", RedisPassword],
             WorkDirectory);
-        _all.Add(redis);
+        lock (_all)
+        {
+            _all.Add(redis);
+        }
+
         WaitForPort(RedisPort);
         return redis;
     }
 
-    public (ProcessHost Process, Uri Address) StartSilo(int index)
+    /// <summary>The silo-to-silo port of silo <paramref name="index"/>.</summary>
+    public int SiloPort(int index) => 21000 + (RedisPort % 1000) * 10 + index;
+
+    /// <summary>The gateway (client) port of silo <paramref name="index"/>.</summary>
+    public int GatewayPort(int index) => 41000 + (RedisPort % 1000) * 10 + index;
+
+    public (ProcessHost Process, Uri Address) StartSilo(int index, params string[] settings)
     {
-        var http = WebFrontHost.FreePort();
-        var silo = ProcessHost.Start($"silo{index}", "dotnet",
-            [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
-             "--Silo:Port", (21000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture),
-             "--Silo:GatewayPort", (41000 + (RedisPort % 1000) * 10 + index).ToString(CultureInfo.InvariantCulture),
-             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"silo{index}")],
-            WorkDirectory);
-        _all.Add(silo);
-        var address = new Uri($"http://127.0.0.1:{http}");
+        var (silo, address) = LaunchSilo(index, settings);
         WaitHealthy(address, silo);
         return (silo, address);
     }
 
-    public (ProcessHost Process, Uri Address) StartWebFront(int index)
+    /// <summary>Starts a silo process without waiting for it to become healthy (one that must not manage to join).</summary>
+    public (ProcessHost Process, Uri Address) LaunchSilo(int index, params string[] settings)
+    {
+        var http = WebFrontHost.FreePort();
+        var silo = ProcessHost.Start($"silo{index}", "dotnet",
+            [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
+             "--Silo:Port", SiloPort(index).ToString(CultureInfo.InvariantCulture),
+             "--Silo:GatewayPort", GatewayPort(index).ToString(CultureInfo.InvariantCulture),
+             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"silo{index}"), .. settings],
+            WorkDirectory);
+        lock (_all)
+        {
+            _all.Add(silo);
+        }
+
+        return (silo, new Uri($"http://127.0.0.1:{http}"));
+    }
+
+    public (ProcessHost Process, Uri Address) StartWebFront(int index, params string[] settings)
     {
         var http = WebFrontHost.FreePort();
         var front = ProcessHost.Start($"web{index}", "dotnet",
             [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
-             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"web{index}")],
+             "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"web{index}"), .. settings],
             WorkDirectory);
-        _all.Add(front);
+        lock (_all)
+        {
+            _all.Add(front);
+        }
+
         var address = new Uri($"http://127.0.0.1:{http}");
         WaitHealthy(address, front);
         return (front, address);
@@ -79,7 +110,11 @@ public sealed class ClusterProcesses : IDisposable
              "--Silo:Port", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture),
              "--Silo:GatewayPort", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture), .. settings],
             WorkDirectory);
-        _all.Add(front);
+        lock (_all)
+        {
+            _all.Add(front);
+        }
+
         var address = new Uri($"http://127.0.0.1:{http}");
         WaitHealthy(address, front);
         return (front, address);
@@ -93,8 +128,34 @@ public sealed class ClusterProcesses : IDisposable
         }
     }
 
+    /// <summary>Fails when any of <paramref name="secrets"/> appears in the output of a process started so far.</summary>
+    public void AssertNotLogged(params string[] secrets)
+    {
+        foreach (var file in Directory.GetFiles(WorkDirectory, "*.log"))
+        {
+            string text;
+            using (var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"a secret ({secret[..Math.Min(6, secret.Length)]}…) appears in {Path.GetFileName(file)}");
+            }
+        }
+    }
+
+    /// <summary>The output of one process so far.</summary>
+    public string ReadLog(string name)
+    {
+        using var reader = new StreamReader(new FileStream(Path.Combine(WorkDirectory, name + ".log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }
+
     private string[] ClusterArguments() =>
-        ["--Cluster:Redis", $"127.0.0.1:{RedisPort}", "--Cluster:ClusterId", ClusterId, "--Cluster:ServiceId", ClusterId, "--Logging:LogLevel:Default", "Warning"];
+        ["--Cluster:Redis", $"127.0.0.1:{RedisPort},password={RedisPassword}", "--Cluster:ClusterId", ClusterId, "--Cluster:ServiceId", ClusterId,
+         "--Logging:LogLevel:Default", "Warning", .. _tls?.Arguments() ?? []];
 
     private string Binary(string project)
     {

@@ -65,8 +65,15 @@ public sealed class ProcessHost : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process freezes with its sockets open, as in a network partition.</summary>
+    public void Pause() => Posix.Kill(_process.Id, Posix.SigStop);
+
+    /// <summary>SIGCONT: a paused process carries on.</summary>
+    public void Resume() => Posix.Kill(_process.Id, Posix.SigCont);
+
     public void Dispose()
     {
+        Resume();
         KillHard();
         _process.Dispose();
     }
@@ -74,6 +81,8 @@ public sealed class ProcessHost : IDisposable
     private static class Posix
     {
         public const int SigTerm = 15;
+        public const int SigCont = 18;
+        public const int SigStop = 19;
 
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int signal);

@@ -13,6 +13,7 @@ public sealed class RcmsPipeline
     [
         typeof(ResolveApiStep),     // 404 unknown API
         typeof(CorsStep),           // CORS headers on every answer from here on
+        typeof(StalenessStep),      // 503 unavailable when the cluster has not been heard from for too long
         typeof(IpRestrictionStep),  // 403 ip_not_allowed, before anything else about the API
         typeof(EnabledStep),        // 404 disabled API
         typeof(PreflightStep),      // 204 preflight, without credential
