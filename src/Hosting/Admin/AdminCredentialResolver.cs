@@ -30,6 +30,21 @@ public sealed class AdminCredentialResolver(AdminToken bootstrap, IServiceProvid
     private readonly ConcurrentDictionary<Sha256Key, (AdminIdentity Identity, long Until)> _cache = new();
     private IGrainFactory? _grains;
 
+    /// <summary>
+    /// Drops this front's cached answers for an administrator (all its credentials, or one), so a deletion or
+    /// revocation made through this front holds for its very next request; other fronts follow within the cache time.
+    /// </summary>
+    public void Forget(string adminId, string? credentialId = null)
+    {
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.Identity.AdminId == adminId && (credentialId is null || entry.Identity.CredentialId == credentialId))
+            {
+                _cache.TryRemove(key, out _);
+            }
+        }
+    }
+
     /// <summary>The holder of <paramref name="presented"/>, or null when it is not a valid credential.</summary>
     public async ValueTask<AdminIdentity?> ResolveAsync(string presented)
     {

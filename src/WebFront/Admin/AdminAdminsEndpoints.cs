@@ -144,9 +144,10 @@ public static class AdminAdminsEndpoints
         return AdminHttp.Map(result, a => TypedResults.Created($"/admin/admins/{a.AdminId}", AdminView.From(a)));
     }
 
-    private static async Task<IResult> DeleteAdminAsync(string adminId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> DeleteAdminAsync(string adminId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
         var was = AdminTokenFormat.IsAdminId(adminId) ? await grains.GetGrain<IAdminDirectoryGrain>(0).DeleteAsync(adminId) : null;
+        credentials.Forget(adminId);
         if (was is null)
         {
             return AdminHttp.NotFound("Administrator");
@@ -189,7 +190,7 @@ public static class AdminAdminsEndpoints
         return AdminHttp.Map(result, t => TypedResults.Created($"/admin/admins/{adminId}/tokens/{t.Info.TokenId}", AdminTokenView.From(t.Info, t.Value)));
     }
 
-    private static async Task<IResult> RevokeTokenAsync(string adminId, string tokenId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> RevokeTokenAsync(string adminId, string tokenId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
         if (!AdminTokenFormat.IsAdminId(adminId) || tokenId.Length > 64)
         {
@@ -198,7 +199,9 @@ public static class AdminAdminsEndpoints
 
         var grain = grains.GetGrain<IAdminGrain>(adminId);
         context.Audit().On("admin_name", (await grain.GetAsync())?.Name);
-        return await grain.RevokeTokenAsync(tokenId) ? TypedResults.NoContent() : AdminHttp.NotFound("Token");
+        var revoked = await grain.RevokeTokenAsync(tokenId);
+        credentials.Forget(adminId, tokenId);
+        return revoked ? TypedResults.NoContent() : AdminHttp.NotFound("Token");
     }
 
     private static async Task<IResult> ListAuditAsync(IGrainFactory grains, long? since, string? admin, string? api_id, int? limit, long? before)
