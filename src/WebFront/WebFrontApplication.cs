@@ -104,6 +104,7 @@ public static class WebFrontApplication
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every
         // call they make to /admin/… carries the admin token). After the /rcms-api branch, so API requests
         // never pay for the file-system look-ups of the static-file middleware.
+        app.UseAdminAudit();
         app.UseAdminRequestGuard();
         app.Use((context, next) =>
         {

@@ -1,5 +1,6 @@
 using ApiSecurity.Hosting.Configuration;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,10 +14,14 @@ public static class AdminAuthenticationExtensions
     {
         var storage = configuration.GetSettings<StorageSettings>(StorageSettings.Section);
         services.AddSingleton(AdminToken.Resolve(configuration, storage.ResolveDirectory(), Console.Out));
+        services.AddSingleton<AdminCredentialResolver>();
+        services.AddSingleton<IAuthorizationHandler, AdminPermissionHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminAuthenticationHandler.Policy, p => p
                 .AddAuthenticationSchemes(AdminAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                .AddRequirements(AdminPermissionRequirement.Instance));
         return services
             .AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);

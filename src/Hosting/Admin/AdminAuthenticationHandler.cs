@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
-using ApiSecurity.Hosting.Configuration;
+using ApiSecurity.Grains.Admins;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace ApiSecurity.Hosting.Admin;
 
 /// <summary>
-/// Authenticates the administrator with a constant-time comparison:
+/// Authenticates an administrator — the bootstrap token (constant-time comparison) or a named administrator's
+/// token (see <see cref="AdminCredentialResolver"/>) — as claims for the admin id, name, role and credential id:
 /// <c>Authorization: Bearer &lt;admin token&gt;</c> everywhere, and HTTP Basic with the admin token as
 /// password (any user name) only under <see cref="DashboardPath"/>, so a browser can open the dashboard.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AdminToken adminToken) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AdminCredentialResolver credentials) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "admin";
@@ -36,12 +37,12 @@ public sealed class AdminAuthenticationHandler(
     public const string DashboardPath = "/dashboard";
 
     /// <inheritdoc/>
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization;
         if (header.Count == 0 || header[0] is not { } value)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         string? presented = null;
@@ -56,16 +57,26 @@ public sealed class AdminAuthenticationHandler(
 
         if (presented is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (!adminToken.Matches(presented))
+        if (await credentials.ResolveAsync(presented) is not { } admin)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Invalid admin token"));
+            return AuthenticateResult.Fail("Invalid admin token");
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "admin")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Role, admin.Role.ToWire()),
+                new Claim(AdminPermissions.RoleClaim, admin.Role.ToWire()),
+                new Claim(AdminPermissions.AdminIdClaim, admin.AdminId),
+                new Claim(AdminPermissions.NameClaim, admin.Name),
+                new Claim(AdminPermissions.CredentialClaim, admin.CredentialId),
+            ],
+            SchemeName,
+            AdminPermissions.NameClaim,
+            ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     /// <inheritdoc/>

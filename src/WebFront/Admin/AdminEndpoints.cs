@@ -21,29 +21,31 @@ public static partial class AdminEndpoints
 
         admin.MapGet("/apis", ListApisAsync).WithSummary("List APIs");
         admin.MapGet("/apis/{apiId}", GetApiAsync).WithSummary("Read an API: security, CORS, endpoints");
-        admin.MapPut("/apis/{apiId}", UpsertApiAsync).WithSummary("Create (201) or update (200) an API: {name, enabled}");
-        admin.MapDelete("/apis/{apiId}", DeleteApiAsync).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
-        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
-        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
+        admin.MapPut("/apis/{apiId}", UpsertApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Create (201) or update (200) an API: {name, enabled}");
+        admin.MapDelete("/apis/{apiId}", DeleteApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
+        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
+        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
         admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync).WithSummary("List endpoints");
-        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
-        admin.MapPut("/apis/{apiId}/endpoints/{endpointId}", UpdateEndpointAsync).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
-        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).WithSummary("Remove an endpoint (409 when the mode needs it)");
+        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
+        admin.MapPut("/apis/{apiId}/endpoints/{endpointId}", UpdateEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
+        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Remove an endpoint (409 when the mode needs it)");
         admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync).WithSummary("List static tokens (never their values)");
-        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
-        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync).WithSummary("Revoke a static token");
+        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
+        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Revoke a static token");
 
         admin.MapGet("/static-tokens/expiring", ListExpiringStaticTokensAsync).WithSummary("Static tokens of every API that expire within `days` (default 7, at most 365), soonest first");
 
         admin.MapGet("/members", ListMembersAsync).WithSummary("List members (offset, limit)");
-        admin.MapPost("/members", RegisterMemberAsync).WithSummary("Register a member: {email, password, name1, name2, nickname, groups}");
+        admin.MapPost("/members", RegisterMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Register a member: {email, password, name1, name2, nickname, groups}");
         admin.MapGet("/members/{memberId}", GetMemberAsync).WithSummary("Read a member");
-        admin.MapDelete("/members/{memberId}", DeleteMemberAsync).WithSummary("Delete a member and end all its logins");
-        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).WithSummary("Unlock a member locked out by failed logins");
+        admin.MapDelete("/members/{memberId}", DeleteMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
+        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
         admin.MapGet("/members/{memberId}/logins", ListLoginHistoryAsync).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
         admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync).WithSummary("List a member's live logins");
-        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).WithSummary("End every login of a member");
-        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync).WithSummary("End one login");
+        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");
+        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End one login");
+
+        admin.MapAdminAdmins();
     }
 
     private static async Task<IResult> ListApisAsync(IGrainFactory grains)
@@ -82,17 +84,26 @@ public static partial class AdminEndpoints
             return problem;
         }
 
+        var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         var result = await grains.GetGrain<IApiGrain>(apiId).UpsertAsync(body!.Name, body.Enabled);
+        var after = result.Value?.Snapshot;
+        request.HttpContext.Audit().On("api_name", after?.Name ?? before?.Name ?? body.Name)
+            .Says(before is null ? "created" : "updated")
+            .Changed("name", before?.Name, after?.Name ?? body.Name)
+            .Changed("enabled", Text(before?.Enabled), Text(after?.Enabled ?? body.Enabled));
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, r => AdminHttp.Ok(ApiView.From(r.Snapshot), r.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
     }
 
-    private static async Task<IResult> DeleteApiAsync(string apiId, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> DeleteApiAsync(string apiId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
         if (!IsApiId(apiId))
         {
             return AdminHttp.NotFound("API");
         }
+
+        var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
+        context.Audit().On("api_name", before?.Name).Says(before is null ? "no such API" : $"deleted (mode was {before.Mode.ToWire()}, {before.Endpoints.Count} endpoints)");
 
         var result = await grains.GetGrain<IApiGrain>(apiId).DeleteAsync();
         await RefreshOnSuccessAsync(result, apiId, cache);
@@ -137,7 +148,15 @@ public static partial class AdminEndpoints
                 [new AdminError("required", "mode is required", "mode")]);
         }
 
+        var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         var result = await grains.GetGrain<IApiGrain>(apiId).SetSecurityAsync(body.Mode, entries);
+        var note = request.HttpContext.Audit().On("api_name", before?.Name)
+            .Changed("mode", before?.Mode.ToWire(), result.Value?.Mode.ToWire() ?? body.Mode)
+            .Changed("ip_restriction", List(before?.IpRestriction), List(result.Value?.IpRestriction ?? entries ?? before?.IpRestriction));
+        if (result.Outcome != AdminOutcome.Ok)
+        {
+            note.Says("refused: " + string.Join(" ", result.Errors.Select(e => e.Message)));
+        }
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, s => AdminHttp.Ok(ApiView.From(s)));
     }
@@ -156,7 +175,14 @@ public static partial class AdminEndpoints
         }
 
         var settings = new CorsSettings(body!.AllowOrigins ?? [], body.AllowMethods ?? [], body.AllowHeaders ?? [], body.MaxAge, body.AllowCredentials ?? false);
+        var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         var result = await grains.GetGrain<IApiGrain>(apiId).SetCorsAsync(settings);
+        request.HttpContext.Audit().On("api_name", before?.Name)
+            .Changed("allow_origins", List(before?.Cors.AllowOrigins), List(settings.AllowOrigins))
+            .Changed("allow_methods", List(before?.Cors.AllowMethods), List(settings.AllowMethods))
+            .Changed("allow_headers", List(before?.Cors.AllowHeaders), List(settings.AllowHeaders))
+            .Changed("max_age", Text(before?.Cors.MaxAge), Text(settings.MaxAge))
+            .Changed("allow_credentials", Text(before?.Cors.AllowCredentials), Text<bool>(settings.AllowCredentials));
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, s => AdminHttp.Ok(CorsView.From(s.Cors)));
     }
@@ -191,6 +217,8 @@ public static partial class AdminEndpoints
         var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
         var result = await grains.GetGrain<IApiGrain>(apiId).AddEndpointAsync(
             new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
+        request.HttpContext.Audit().On("endpoint_id", result.Value?.Id.ToString(CultureInfo.InvariantCulture))
+            .Says($"added {body.Method} {body.Path} ({body.Operation})").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e), StatusCodes.Status201Created));
     }
@@ -215,18 +243,25 @@ public static partial class AdminEndpoints
         }
 
         var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
         var result = await grains.GetGrain<IApiGrain>(apiId).UpdateEndpointAsync(
             id, new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
+        request.HttpContext.Audit()
+            .Changed("endpoint", old is null ? null : $"{old.Method} {old.Path} ({old.Operation.Name()})", $"{body.Method} {body.Path} ({body.Operation})")
+            .Changed("settings", old?.SettingsJson, settings ?? "{}").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e)));
     }
 
-    private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
         if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return AdminHttp.NotFound("Endpoint");
         }
+
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
+        context.Audit().Says(old is null ? "no such endpoint" : $"removing {old.Method} {old.Path} ({old.Operation.Name()})");
 
         var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(id);
         await RefreshOnSuccessAsync(result, apiId, cache);
@@ -258,6 +293,10 @@ public static partial class AdminEndpoints
         }
 
         var result = await grains.GetGrain<IApiGrain>(apiId).IssueStaticTokenAsync(body!.Memo, body.ExpiresAt, body.MemberId);
+
+        // The token's id, memo and expiry only: its value is the secret and goes to the caller alone.
+        request.HttpContext.Audit().On("token_id", result.Value?.Info.Id)
+            .Says($"static token memo: {body.Memo}, expires_at: {Text(body.ExpiresAt)}, member_id: {Text(body.MemberId)}").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
         if (result.Outcome == AdminOutcome.Ok)
         {
@@ -267,7 +306,7 @@ public static partial class AdminEndpoints
         return AdminHttp.Map(result, t => AdminHttp.Ok(StaticTokenView.From(t.Info, t.Value), StatusCodes.Status201Created));
     }
 
-    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
+    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
         if (!IsApiId(apiId) || tokenId.Length > 64)
         {
@@ -275,6 +314,7 @@ public static partial class AdminEndpoints
         }
 
         var result = await grains.GetGrain<IApiGrain>(apiId).RevokeStaticTokenAsync(tokenId);
+        context.Audit().Says(result.Outcome == AdminOutcome.Ok ? "static token revoked" : Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
         if (result.Outcome == AdminOutcome.Ok)
         {
@@ -300,6 +340,9 @@ public static partial class AdminEndpoints
         }
 
         var member = new NewMember(body!.Email, body.Password, body.Name1, body.Name2, body.Nickname, body.Groups);
+
+        // Never the password: only who was registered, in which groups.
+        request.HttpContext.Audit().On("member_email", body.Email).Says($"register member, groups: {List(body.Groups)}");
         var errors = MemberValidation.Validate(member);
         if (errors.Count > 0)
         {
@@ -307,6 +350,7 @@ public static partial class AdminEndpoints
         }
 
         var result = await grains.GetGrain<IEmailIndexGrain>(MemberValidation.NormalizeEmail(member.Email)!).RegisterAsync(member);
+        request.HttpContext.Audit().On("member_id", result.Value?.MemberId.ToString(CultureInfo.InvariantCulture)).Says(Refusal(result));
         return AdminHttp.Map(result, p => AdminHttp.Ok(MemberView.From(p), StatusCodes.Status201Created));
     }
 
@@ -316,8 +360,9 @@ public static partial class AdminEndpoints
         return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
     }
 
-    private static async Task<IResult> DeleteMemberAsync(string memberId, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
+    private static async Task<IResult> DeleteMemberAsync(string memberId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
     {
+        await NoteMemberAsync(context, memberId, grains, "deleted member and ended all its logins");
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
         {
             return AdminHttp.NotFound("Member");
@@ -329,8 +374,9 @@ public static partial class AdminEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> UnlockMemberAsync(string memberId, IGrainFactory grains)
+    private static async Task<IResult> UnlockMemberAsync(string memberId, HttpContext context, IGrainFactory grains)
     {
+        await NoteMemberAsync(context, memberId, grains, "unlocked");
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).UnlockAsync())
         {
             return AdminHttp.NotFound("Member");
@@ -379,8 +425,9 @@ public static partial class AdminEndpoints
         return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
     }
 
-    private static async Task<IResult> RevokeSessionsAsync(string memberId, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<IResult> RevokeSessionsAsync(string memberId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
+        await NoteMemberAsync(context, memberId, grains, "ended every login");
         if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
@@ -392,8 +439,9 @@ public static partial class AdminEndpoints
         return AdminHttp.Ok(new { revoked });
     }
 
-    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
+        await NoteMemberAsync(context, memberId, grains, "ended one login");
         if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
         {
             return AdminHttp.NotFound("Session");
@@ -404,6 +452,21 @@ public static partial class AdminEndpoints
 
         return Results.NoContent();
     }
+
+    /// <summary>Names the member (id and email as they are before the change) in the audit entry.</summary>
+    private static async Task NoteMemberAsync(HttpContext context, string memberId, IGrainFactory grains, string what)
+    {
+        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
+        context.Audit().On("member_email", profile?.Email).Says(profile is null ? "no such member" : what);
+    }
+
+    private static string? Text<T>(T? value)
+        where T : struct => value is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture)?.ToLowerInvariant() : null;
+
+    private static string? List(IEnumerable<string>? values) => values is null ? null : "[" + string.Join(", ", values) + "]";
+
+    private static string Refusal<T>(AdminResult<T> result) =>
+        result.Outcome == AdminOutcome.Ok ? "ok" : "refused: " + string.Join(" ", result.Errors.Select(e => e.Message));
 
     private static async Task RefreshOnSuccessAsync<T>(AdminResult<T> result, string apiId, ApiSnapshotCache cache)
     {

@@ -58,6 +58,14 @@ public sealed class WebFrontHost : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>Stops, runs <paramref name="whileStopped"/> (e.g. editing the data folder as an intruder would), and starts again.</summary>
+    public async Task RestartAsync(Func<Task> whileStopped)
+    {
+        await StopAsync();
+        await whileStopped();
+        await StartAsync();
+    }
+
     public HttpClient CreateClient(bool admin = false)
     {
         var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
