@@ -3,6 +3,7 @@ using ApiSecurity.Hosting.Admin;
 using ApiSecurity.Hosting.Configuration;
 using ApiSecurity.WebFront.Admin;
 using ApiSecurity.WebFront.Infrastructure;
+using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
@@ -79,6 +80,7 @@ public static class WebFrontApplication
         builder.Services.AddSingleton<IRcmsOperation, ProfileOperation>();
         builder.Services.AddSingleton<IRcmsOperation, DocumentOperation>();
         builder.Services.AddSingleton<IRcmsOperation, ProxyOperation>();
+        builder.Services.AddMemberSelfService(configuration);
         RcmsPipeline.Register(builder.Services);
 
         var app = builder.Build();

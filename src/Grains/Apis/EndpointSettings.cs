@@ -65,6 +65,9 @@ public sealed class EndpointSettings
     /// <summary><c>login_save_lifetime</c> (s): absolute lifetime of the auto-login cookie.</summary>
     public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
 
+    /// <summary><c>confirm_email</c> (Member / insert): a sign-up waits for the code e-mailed to the address.</summary>
+    public bool ConfirmEmail { get; private init; }
+
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
@@ -112,6 +115,7 @@ public sealed class EndpointSettings
                 RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", DefaultRefreshTokenLifespan, errors),
                 UseRefreshToken = Flag(root, "use_refresh_token", true, errors),
                 RotateRefreshToken = Flag(root, "rotate_refresh_token", false, errors),
+                ConfirmEmail = Flag(root, "confirm_email", false, errors),
                 CookiePartitioned = Flag(root, "cookie_partitioned", false, errors),
                 SessionIdleTimeout = Lifespan(root, "session_idle_timeout", DefaultSessionIdleTimeout, errors),
                 SessionLifetime = Lifespan(root, "session_lifetime", DefaultSessionLifetime, errors),

@@ -21,6 +21,30 @@ public enum Operation
 
     /// <summary><c>Gateway / Proxy / forward</c>.</summary>
     ProxyForward = 5,
+
+    /// <summary><c>Member / Member / insert</c>: self-registration.</summary>
+    MemberInsert = 6,
+
+    /// <summary><c>Member / Member / me</c>: the caller's own record.</summary>
+    MemberMe = 7,
+
+    /// <summary><c>Member / Member / update</c>: changes the caller's own record.</summary>
+    MemberUpdate = 8,
+
+    /// <summary><c>Member / Member / delete</c>: deletes the caller.</summary>
+    MemberDelete = 9,
+
+    /// <summary><c>Authentication / Login / reminder</c>: password reset by e-mail.</summary>
+    Reminder = 10,
+
+    /// <summary><c>Authentication / Login / reset_password</c>: the caller changes its password.</summary>
+    ResetPassword = 11,
+
+    /// <summary><c>Authentication / Login / login_challenge_mfa</c>: the second step of a two-factor login.</summary>
+    LoginChallengeMfa = 12,
+
+    /// <summary><c>Authentication / Login / mfa_setup</c>: enrols or removes the caller's second factor.</summary>
+    MfaSetup = 13,
 }
 
 /// <summary>Names and fixed methods of <see cref="Operation"/>.</summary>
@@ -34,6 +58,14 @@ public static class Operations
         (Operation.Profile, "Authentication", "Login", "profile", "GET"),
         (Operation.DocumentGet, "Content", "Document", "get", "GET"),
         (Operation.ProxyForward, "Gateway", "Proxy", "forward", null),
+        (Operation.MemberInsert, "Member", "Member", "insert", "POST"),
+        (Operation.MemberMe, "Member", "Member", "me", "GET"),
+        (Operation.MemberUpdate, "Member", "Member", "update", "POST"),
+        (Operation.MemberDelete, "Member", "Member", "delete", "POST"),
+        (Operation.Reminder, "Authentication", "Login", "reminder", "POST"),
+        (Operation.ResetPassword, "Authentication", "Login", "reset_password", "POST"),
+        (Operation.LoginChallengeMfa, "Authentication", "Login", "login_challenge_mfa", "POST"),
+        (Operation.MfaSetup, "Authentication", "Login", "mfa_setup", "POST"),
     ];
 
     /// <summary>Finds the operation for a (category, model, operation) triple; case-insensitive, model may carry a version suffix like <c>Login(v1)</c>.</summary>

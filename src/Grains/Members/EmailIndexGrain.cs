@@ -6,7 +6,8 @@ namespace ApiSecurity.Grains.Members;
 [GrainType("email-index")]
 public sealed class EmailIndexGrain(
     [PersistentState("email-index", StorageNames.Store)] IPersistentState<EmailIndexState> state,
-    PasswordWork passwords) : Grain, IEmailIndexGrain
+    PasswordWork passwords,
+    TimeProvider time) : Grain, IEmailIndexGrain
 {
     /// <inheritdoc/>
     public async Task<AdminResult<MemberProfile>> RegisterAsync(NewMember member)
@@ -30,11 +31,87 @@ public sealed class EmailIndexGrain(
 
         // Hash before taking an id, so a refusal by a full hashing queue leaves no half-made member.
         var hash = await passwords.HashAsync(member.Password!);
+        return AdminResult<MemberProfile>.Ok(await CreateAsync(email, member with { Password = null }, hash));
+    }
+
+    private async Task<MemberProfile> CreateAsync(string email, NewMember member, string hash)
+    {
         var id = await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).AllocateAsync();
-        var profile = await GrainFactory.GetGrain<IMemberGrain>(id).CreateAsync(email, member with { Password = null }, hash);
+        var profile = await GrainFactory.GetGrain<IMemberGrain>(id).CreateAsync(email, member, hash);
         state.State.MemberId = id;
+        state.State.Pending = null;
         await state.WriteStateAsync();
-        return AdminResult<MemberProfile>.Ok(profile);
+        return profile;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ClaimAsync(long memberId)
+    {
+        if (state.State.MemberId is { } holder)
+        {
+            return holder == memberId;
+        }
+
+        state.State.MemberId = memberId;
+        state.State.Pending = null;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ConfirmationStart> BeginConfirmedRegistrationAsync(NewMember member)
+    {
+        // Hash in both cases, so the work (and the time until the e-mail leaves) is the same.
+        var hash = await passwords.HashAsync(member.Password ?? string.Empty);
+        var expiresAt = time.GetUtcNow().ToUnixTimeSeconds() + (long)OneTimeCodes.Lifetime.TotalSeconds;
+        if (state.State.MemberId is not null)
+        {
+            return new ConfirmationStart(true, null, expiresAt);
+        }
+
+        // A new sign-up replaces an earlier unconfirmed one: only the latest e-mail's code works.
+        var code = OneTimeCodes.New();
+        state.State.Pending = new PendingRegistration
+        {
+            CodeHash = OneTimeCodes.Hash(code)!,
+            ExpiresAt = expiresAt,
+            Member = member with { Password = null },
+            PasswordHash = hash,
+        };
+        await state.WriteStateAsync();
+        return new ConfirmationStart(false, code, expiresAt);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code)
+    {
+        var wrong = AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "The confirmation code is wrong or has expired", "code"));
+        if (state.State.MemberId is not null || state.State.Pending is not { } pending)
+        {
+            return wrong;
+        }
+
+        if (pending.ExpiresAt <= time.GetUtcNow().ToUnixTimeSeconds())
+        {
+            state.State.Pending = null;
+            await state.WriteStateAsync();
+            return wrong;
+        }
+
+        if (!OneTimeCodes.Matches(OneTimeCodes.Hash(code), pending.CodeHash))
+        {
+            if (++pending.Attempts >= OneTimeCodes.MaxAttempts)
+            {
+                state.State.Pending = null;
+            }
+
+            await state.WriteStateAsync();
+            return wrong;
+        }
+
+        var profile = await CreateAsync(this.GetPrimaryKeyString(), pending.Member, pending.PasswordHash);
+        await GrainFactory.GetGrain<IMemberGrain>(profile.MemberId).MarkEmailConfirmedAsync();
+        return AdminResult<MemberProfile>.Ok(profile with { EmailConfirmed = true });
     }
 
     /// <inheritdoc/>

@@ -21,4 +21,19 @@ public interface IEmailIndexGrain : IGrainWithStringKey
     /// <summary>Frees the email when it belongs to <paramref name="memberId"/>.</summary>
     [Alias("Release")]
     Task ReleaseAsync(long memberId);
+
+    /// <summary>Gives this (free) email to an existing member changing its address; false when it is taken.</summary>
+    [Alias("Claim")]
+    Task<bool> ClaimAsync(long memberId);
+
+    /// <summary>
+    /// Starts a sign-up that waits for e-mail confirmation (fields already validated): hashes the
+    /// password and keeps the registration with a new code, or says the email is already registered.
+    /// </summary>
+    [Alias("BeginConfirmedRegistration")]
+    Task<ConfirmationStart> BeginConfirmedRegistrationAsync(NewMember member);
+
+    /// <summary>Finishes a pending sign-up with its code; Invalid (field <c>code</c>) when the code is wrong, used or expired.</summary>
+    [Alias("ConfirmRegistration")]
+    Task<Apis.AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code);
 }

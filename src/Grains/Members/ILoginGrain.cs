@@ -11,4 +11,11 @@ public interface ILoginGrain : IGrainWithIntegerKey
     /// <summary>Checks the credentials.</summary>
     [Alias("CheckCredentials")]
     Task<LoginResult> CheckCredentialsAsync(string email, string password, string? clientIp);
+
+    /// <summary>
+    /// Checks the credentials of a login on <paramref name="scope"/>; a member with a second factor
+    /// gets <see cref="LoginStatus.MfaRequired"/> and a token for the second step instead of <see cref="LoginStatus.Ok"/>.
+    /// </summary>
+    [Alias("Login")]
+    Task<LoginResult> LoginAsync(string email, string password, string? clientIp, string scope, bool loginSave);
 }

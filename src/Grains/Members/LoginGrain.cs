@@ -32,6 +32,18 @@ public sealed class LoginGrain : Grain, ILoginGrain
             : new LoginResult(status == LoginStatus.LockedOut ? LoginStatus.LockedOut : LoginStatus.InvalidCredentials, 0);
     }
 
+    /// <inheritdoc/>
+    public async Task<LoginResult> LoginAsync(string email, string password, string? clientIp, string scope, bool loginSave)
+    {
+        var normalized = MemberValidation.NormalizeEmail(email);
+        var memberId = normalized is null ? null : await GrainFactory.GetGrain<IEmailIndexGrain>(normalized).GetMemberIdAsync();
+        var id = memberId ?? DecoyId(normalized ?? email);
+        var result = await GrainFactory.GetGrain<IMemberGrain>(id).LoginAsync(password, clientIp, scope, loginSave);
+        return memberId is not null && result.Status is LoginStatus.Ok or LoginStatus.MfaRequired
+            ? result
+            : new LoginResult(result.Status == LoginStatus.LockedOut ? LoginStatus.LockedOut : LoginStatus.InvalidCredentials, 0);
+    }
+
     /// <summary>The decoy member id for an unknown email: negative, so never a real member's.</summary>
     public static long DecoyId(string email)
     {

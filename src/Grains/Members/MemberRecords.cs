@@ -21,7 +21,9 @@ public sealed record MemberProfile(
     [property: Id(5)] IReadOnlyList<string> Groups,
     [property: Id(6)] long CreatedAt,
     [property: Id(7)] long? LockedUntil,
-    [property: Id(8)] int FailedLogins);
+    [property: Id(8)] int FailedLogins,
+    [property: Id(9)] bool EmailConfirmed = false,
+    [property: Id(10)] bool MfaEnrolled = false);
 
 /// <summary>The result of a password check.</summary>
 [GenerateSerializer, Alias("LoginStatus")]
@@ -35,10 +37,14 @@ public enum LoginStatus
 
     /// <summary>The member is locked out (the caller must answer exactly as for invalid credentials).</summary>
     LockedOut = 2,
+
+    /// <summary>The password is right and the member has a second factor: the login goes on with <see cref="LoginResult.MfaToken"/>.</summary>
+    MfaRequired = 3,
 }
 
 /// <summary>The outcome of a login attempt.</summary>
 [GenerateSerializer, Immutable, Alias("LoginResult")]
 public sealed record LoginResult(
     [property: Id(0)] LoginStatus Status,
-    [property: Id(1)] long MemberId);
+    [property: Id(1)] long MemberId,
+    [property: Id(2)] string? MfaToken = null);

@@ -36,6 +36,70 @@ public sealed class MemberState
 
     /// <summary>The most recent login attempts, newest last (at most <see cref="LoginAttempt.Kept"/>).</summary>
     [Id(10)] public List<LoginAttempt> LoginHistory { get; set; } = [];
+
+    /// <summary>True when the member proved the address by an e-mailed code at sign-up.</summary>
+    [Id(11)] public bool EmailConfirmed { get; set; }
+
+    /// <summary>The TOTP secret of an enrolled second factor, encrypted (AES-GCM under the cluster's <c>mfa</c> key).</summary>
+    [Id(12)] public byte[]? MfaSecret { get; set; }
+
+    /// <summary>When the second factor was enrolled (Unix seconds).</summary>
+    [Id(13)] public long? MfaEnrolledAt { get; set; }
+
+    /// <summary>The secret of an enrolment waiting for its first code, encrypted like <see cref="MfaSecret"/>.</summary>
+    [Id(14)] public byte[]? MfaPendingSecret { get; set; }
+
+    /// <summary>SHA-256 (hex) of the unused recovery codes.</summary>
+    [Id(15)] public List<string> MfaRecoveryHashes { get; set; } = [];
+
+    /// <summary>SHA-256 (hex) of the recovery codes of the pending enrolment.</summary>
+    [Id(16)] public List<string> MfaPendingRecoveryHashes { get; set; } = [];
+
+    /// <summary>The last TOTP time step accepted: a code works once, and no older code works after it.</summary>
+    [Id(17)] public long MfaLastStep { get; set; }
+
+    /// <summary>Logins waiting for their second factor.</summary>
+    [Id(18)] public List<MfaTicket> MfaTickets { get; set; } = [];
+
+    /// <summary>The pending password reset by e-mail, if any.</summary>
+    [Id(19)] public PasswordResetRecord? Reset { get; set; }
+}
+
+/// <summary>A login whose password was right, waiting for its second factor (only the token's hash is kept).</summary>
+[GenerateSerializer, Alias("MfaTicket")]
+public sealed class MfaTicket
+{
+    /// <summary>SHA-256 (hex) of the token's secret.</summary>
+    [Id(0)] public string Hash { get; set; } = string.Empty;
+
+    /// <summary>The API scope the login started on; the token works only there.</summary>
+    [Id(1)] public string Scope { get; set; } = string.Empty;
+
+    /// <summary>Expiry (Unix seconds).</summary>
+    [Id(2)] public long ExpiresAt { get; set; }
+
+    /// <summary>The login_save flag of the first step.</summary>
+    [Id(3)] public bool LoginSave { get; set; }
+
+    /// <summary>Wrong codes presented with this token.</summary>
+    [Id(4)] public int Attempts { get; set; }
+}
+
+/// <summary>A pending password reset (only hashes are kept).</summary>
+[GenerateSerializer, Alias("PasswordResetRecord")]
+public sealed class PasswordResetRecord
+{
+    /// <summary>SHA-256 (hex) of the reset token's secret.</summary>
+    [Id(0)] public string TokenHash { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 (hex) of the temporary password (the e-mailed code).</summary>
+    [Id(1)] public string CodeHash { get; set; } = string.Empty;
+
+    /// <summary>Expiry (Unix seconds).</summary>
+    [Id(2)] public long ExpiresAt { get; set; }
+
+    /// <summary>Wrong attempts so far.</summary>
+    [Id(3)] public int Attempts { get; set; }
 }
 
 /// <summary>One login attempt of a member: when, from where, and how it ended.</summary>

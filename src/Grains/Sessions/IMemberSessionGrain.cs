@@ -59,4 +59,8 @@ public interface IMemberSessionGrain : IGrainWithIntegerKey
     /// <summary>Ends every login; returns how many.</summary>
     [Alias("RevokeAll")]
     Task<int> RevokeAllAsync();
+
+    /// <summary>Ends every login but <paramref name="keepLoginId"/> (every login when it is null); returns how many ended.</summary>
+    [Alias("RevokeAllExcept")]
+    Task<int> RevokeAllExceptAsync(string? keepLoginId);
 }

@@ -273,6 +273,29 @@ public sealed class MemberSessionGrain(
         return count;
     }
 
+    /// <inheritdoc/>
+    public async Task<int> RevokeAllExceptAsync(string? keepLoginId)
+    {
+        if (keepLoginId is null || !S.Logins.ContainsKey(keepLoginId))
+        {
+            return await RevokeAllAsync();
+        }
+
+        // One write for all of them: a member with many logins ends them in one step.
+        var others = S.Logins.Keys.Where(id => id != keepLoginId).ToList();
+        foreach (var loginId in others)
+        {
+            RemoveLogin(loginId);
+        }
+
+        if (others.Count > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return others.Count;
+    }
+
     private bool InScope(TokenRecord record, string scope) =>
         S.Logins.TryGetValue(record.LoginId, out var login) && string.Equals(login.Scope, scope, StringComparison.Ordinal);
 

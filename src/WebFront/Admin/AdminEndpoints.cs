@@ -40,6 +40,7 @@ public static partial class AdminEndpoints
         admin.MapGet("/members/{memberId}", GetMemberAsync).WithSummary("Read a member");
         admin.MapDelete("/members/{memberId}", DeleteMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
         admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
+        admin.MapAdminMfa();
         admin.MapGet("/members/{memberId}/logins", ListLoginHistoryAsync).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
         admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync).WithSummary("List a member's live logins");
         admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");

@@ -145,7 +145,9 @@ public sealed class CompiledEndpoint
         Definition = definition;
         Settings = EndpointSettings.Parse(definition.Operation, definition.SettingsJson, []);
         Credential = CredentialRule.For(mode, definition.Operation, Settings.Auth);
-        GroupRestricted = Settings.Groups.Count > 0 && definition.Operation is not (Operation.LoginChallenge or Operation.Token);
+        // On Member / insert, groups are what new members join, not a restriction (no one is logged in to sign up).
+        GroupRestricted = Settings.Groups.Count > 0
+            && definition.Operation is not (Operation.LoginChallenge or Operation.Token or Operation.LoginChallengeMfa or Operation.Reminder or Operation.MemberInsert);
         TokenPolicy = new TokenPolicy(Settings.AccessTokenLifespan, Settings.RefreshTokenLifespan, Settings.UseRefreshToken, Settings.RotateRefreshToken);
         if (definition.Operation == Operation.DocumentGet)
         {

@@ -29,11 +29,13 @@ public static class CredentialRule
         return operation switch
         {
             // Logging in cannot need the login's result; exchanging a grant or refresh token carries its own proof.
-            Operation.LoginChallenge => CredentialUse.NotUsed,
+            // Signing up, recovering a password and finishing a two-factor login come before any login.
+            Operation.LoginChallenge or Operation.LoginChallengeMfa or Operation.Reminder or Operation.MemberInsert => CredentialUse.NotUsed,
             Operation.Token => mode == SecurityMode.StaticToken ? CredentialUse.Required : CredentialUse.NotUsed,
 
             // About the caller's own login: meaningless without one, whatever auth says.
-            Operation.Profile or Operation.Logout => CredentialUse.Required,
+            Operation.Profile or Operation.Logout or Operation.MemberMe or Operation.MemberUpdate or Operation.MemberDelete
+                or Operation.ResetPassword or Operation.MfaSetup => CredentialUse.Required,
             _ => access == EndpointAccess.Public ? CredentialUse.Optional : CredentialUse.Required,
         };
     }

@@ -57,7 +57,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
         LoginResult result;
         try
         {
-            result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).CheckCredentialsAsync(email!, password!, clientIp));
+            result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<ILoginGrain>(0).LoginAsync(email!, password!, clientIp, request.Api.Scope, loginSave));
         }
         catch (PasswordHashingBusyException)
         {
@@ -71,6 +71,19 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
             return;
         }
 
+        if (result.Status == LoginStatus.MfaRequired)
+        {
+            // The password was right, but the member has a second factor: nothing is issued until
+            // login_challenge_mfa gets a code with this token.
+            metrics.Login("mfa_required");
+            await RcmsResponse.OkAsync(context, writer =>
+            {
+                writer.WriteNumber("status", 2);
+                writer.WriteString("mfa_access_token", result.MfaToken);
+            });
+            return;
+        }
+
         if (result.Status != LoginStatus.Ok)
         {
             LogLoginRefused(logger, request.Api.ApiId, result.Status);
@@ -80,7 +93,13 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
         }
 
         metrics.Login("ok");
-        var sessions = grains.GetGrain<IMemberSessionGrain>(result.MemberId);
+        await IssueAsync(grains, metrics, context, request, result.MemberId, loginSave, clientIp);
+    }
+
+    /// <summary>Finishes a successful login: a cookie session in cookie mode, a one-time grant token otherwise.</summary>
+    public static async Task IssueAsync(IGrainFactory grains, ApiSecurityMetrics metrics, HttpContext context, RcmsRequestFeature request, long memberId, bool loginSave, string? clientIp)
+    {
+        var sessions = grains.GetGrain<IMemberSessionGrain>(memberId);
         if (request.Api.Mode == SecurityMode.Cookie)
         {
             var issue = await StateConflict.RetryOnceAsync(() => sessions.StartCookieSessionAsync(request.Api.CookiePolicy, loginSave, request.Api.ApiId, clientIp));
@@ -94,7 +113,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
             await RcmsResponse.OkAsync(context, writer =>
             {
                 writer.WriteNumber("status", 0);
-                writer.WriteNumber("member_id", result.MemberId);
+                writer.WriteNumber("member_id", memberId);
             });
             return;
         }
@@ -105,7 +124,7 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
         {
             writer.WriteString("grant_token", grant.Grant.Value);
             writer.WriteNumber("status", 0);
-            writer.WriteNumber("member_id", result.MemberId);
+            writer.WriteNumber("member_id", memberId);
             writer.WriteStartObject("info");
             writer.WriteNumber("validUntil", grant.Grant.ExpiresAt);
             writer.WriteEndObject();

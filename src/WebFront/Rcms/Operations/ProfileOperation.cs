@@ -11,7 +11,10 @@ public sealed class ProfileOperation(IGrainFactory grains) : IRcmsOperation
     public Operation Operation => Operation.Profile;
 
     /// <inheritdoc/>
-    public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
+    public Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller) => AnswerAsync(grains, context, caller);
+
+    /// <summary>Answers with the caller's profile (also <c>Member / me</c>), 401 without a member.</summary>
+    public static async Task AnswerAsync(IGrainFactory grains, HttpContext context, RcmsCaller? caller)
     {
         var profile = caller?.MemberId is { } memberId ? await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync() : null;
         if (profile is null)

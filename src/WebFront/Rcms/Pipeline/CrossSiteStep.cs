@@ -28,7 +28,7 @@ public sealed class CrossSiteStep : IRcmsStep
         }
 
         var request = context.Request;
-        var guarded = operation is Operation.LoginChallenge or Operation.Logout
+        var guarded = operation is Operation.LoginChallenge or Operation.LoginChallengeMfa or Operation.Logout
             || (!IsSafe(request.Method) && SessionCookies.IsPresent(request));
         if (!guarded)
         {

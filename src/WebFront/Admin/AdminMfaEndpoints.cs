@@ -1,0 +1,50 @@
+using System.Globalization;
+using ApiSecurity.Grains.Members;
+using ApiSecurity.Hosting.Admin;
+
+namespace ApiSecurity.WebFront.Admin;
+
+/// <summary>A member's second factor under <c>/admin/members/{memberId}/mfa</c>: read its state, reset it.</summary>
+public static class AdminMfaEndpoints
+{
+    /// <summary>Maps the routes onto the admin group (which carries the admin authorization).</summary>
+    public static RouteGroupBuilder MapAdminMfa(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/members/{memberId}/mfa", GetAsync)
+            .WithSummary("A member's second factor: {enrolled, enrolled_at, pending, recovery_codes_left}");
+        admin.MapPost("/members/{memberId}/mfa", ResetAsync)
+            .RequirePermission(AdminPermissions.MembersWrite)
+            .WithSummary("Reset a member's second factor (the member logs in with the password alone and may enrol again); answers the new state");
+        return admin;
+    }
+
+    private static async Task<IResult> GetAsync(string memberId, IGrainFactory grains)
+    {
+        var status = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetMfaStatusAsync() : null;
+        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+    }
+
+    private static async Task<IResult> ResetAsync(string memberId, HttpContext context, IGrainFactory grains)
+    {
+        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ResetMfaAsync())
+        {
+            context.Audit().Says("no such member");
+            return AdminHttp.NotFound("Member");
+        }
+
+        context.Audit().Says("second factor reset");
+
+        var status = await grains.GetGrain<IMemberGrain>(id).GetMfaStatusAsync();
+        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+    }
+
+    private static bool TryMemberId(string text, out long id) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+}
+
+/// <summary>A member's second factor as the admin API shows it (never the secret or the codes).</summary>
+public sealed record MfaView(bool Enrolled, long? EnrolledAt, bool Pending, int RecoveryCodesLeft)
+{
+    /// <summary>Maps a state.</summary>
+    public static MfaView From(MfaStatus s) => new(s.Enrolled, s.EnrolledAt, s.Pending, s.RecoveryCodesLeft);
+}
