@@ -37,7 +37,11 @@ public sealed class SecretLoggingTests
         var rotated = await PostAsync(client, $"/rcms-api/{dynamicApi}/token", new { grant_token = "", refresh_token = refresh });
         secrets.Add(rotated.Body["access_token"]!["value"]!.GetValue<string>());
         secrets.Add(rotated.Body["refresh_token"]!["value"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, $"/rcms-api/{dynamicApi}/token", new { grant_token = "", refresh_token = refresh })).Status);
+        // Within the rotation leeway (a second tab) the same refresh token gets a second pair: its values must not leak either.
+        var again = await PostAsync(client, $"/rcms-api/{dynamicApi}/token", new { grant_token = "", refresh_token = refresh });
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        secrets.Add(again.Body["access_token"]!["value"]!.GetValue<string>());
+        secrets.Add(again.Body["refresh_token"]!["value"]!.GetValue<string>());
         var (second, secondRefresh, secondGrant) = await LoginDynamicAsync(client, dynamicApi, email, password);
         secrets.AddRange([second, secondRefresh!, secondGrant]);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{dynamicApi}/logout", token: second)).Status);
