@@ -10,7 +10,7 @@ namespace ApiSecurity.Grains.Security;
 /// </summary>
 public static class Secrets
 {
-    /// <summary>Bytes of randomness in every secret (256 bits, above SPEC's 128-bit floor).</summary>
+    /// <summary>Bytes of randomness in every secret (256 bits; see docs/security.md).</summary>
     public const int SecretBytes = 32;
 
     /// <summary>Length of an encoded secret: base64url of 32 bytes without padding.</summary>

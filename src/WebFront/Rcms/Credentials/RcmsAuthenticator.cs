@@ -26,7 +26,7 @@ public readonly record struct RcmsAuthentication(RcmsCaller? Caller, string? Fai
 }
 
 /// <summary>
-/// Checks a <c>/rcms-api</c> request's credential according to its API's mode (SPEC §3): a static
+/// Checks a <c>/rcms-api</c> request's credential according to its API's mode (docs/modes.md): a static
 /// token against the cached snapshot (no grain call), a dynamic access token or a cookie session
 /// against the member's session grain (one read-only call, or none while this front remembers the
 /// answer: <see cref="SessionValidationCache"/>). A session token's MAC is checked first

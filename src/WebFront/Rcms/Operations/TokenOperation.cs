@@ -8,7 +8,7 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary>
 /// <c>Authentication / Login / token</c>. Static mode: describes the presented static token.
-/// Other modes: exchanges a grant token, or a refresh token, for tokens (SPEC §3.1).
+/// Other modes: exchanges a grant token, or a refresh token, for tokens (docs/modes.md).
 /// </summary>
 public sealed class TokenOperation(SessionGrains sessionGrains, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
 {
