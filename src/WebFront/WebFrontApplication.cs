@@ -103,6 +103,10 @@ public static class WebFrontApplication
         var rcms = app.Services.GetRequiredService<RcmsPipeline>();
         app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
 
+        // Routing starts after the /rcms-api branch: left implicit, WebApplication would put it first and every
+        // API request would pay for matching the admin, health and metrics routes it never uses.
+        app.UseRouting();
+
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every
         // call they make to /admin/… carries the admin token). After the /rcms-api branch, so API requests
         // never pay for the file-system look-ups of the static-file middleware.
