@@ -1,7 +1,7 @@
+using ApiSecurity.Hosting;
 using ApiSecurity.WebFront;
 
-var app = WebFrontApplication.Create(args);
-app.Run();
+return StartupFailure.Explain(() => WebFrontApplication.Create(args).Run());
 
 /// <summary>Entry point (public for test hosts).</summary>
 public partial class Program;
