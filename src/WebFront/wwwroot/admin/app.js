@@ -600,7 +600,7 @@ async function renderAudit() {
   const body = $("#audit-table tbody");
   body.replaceChildren(...entries.map((e) => el("tr", { class: e.outcome >= 400 ? "refused" : "" },
     el("td", {}, e.seq), el("td", {}, when(e.at)),
-    el("td", {}, e.admin, e.credential_id ? el("div", { class: "hint" }, "credential " + e.credential_id) : ""),
+    el("td", {}, e.admin, e.credential_id && e.credential_id !== e.admin ? el("div", { class: "hint" }, "credential " + e.credential_id) : ""),
     el("td", {}, el("code", {}, e.action)),
     el("td", {}, Object.entries(e.target || {}).map(([k, v]) => `${k}=${v}`).join(", ")),
     el("td", {}, e.outcome), el("td", { class: "summary-text" }, e.summary), el("td", {}, e.client_ip ?? ""))));
