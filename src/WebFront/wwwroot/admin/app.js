@@ -190,6 +190,7 @@ $("#create-api-form").addEventListener("submit", async (event) => {
 
 async function renderApi(id) {
   const result = await call("GET", "/admin/apis/" + encodeURIComponent(id));
+  if (result.status === 401) return;
   if (!result.ok) { status(`API ${id} does not exist.`); location.hash = "#apis"; return; }
   currentApi = result.data;
   show("api-view");
@@ -448,6 +449,7 @@ $("#register-form").addEventListener("submit", async (event) => {
 
 async function renderMember(id) {
   const result = await call("GET", "/admin/members/" + encodeURIComponent(id));
+  if (result.status === 401) return;
   if (!result.ok) { status(`Member ${id} does not exist.`); location.hash = "#members"; return; }
   const m = result.data;
   show("member-view");
@@ -525,6 +527,7 @@ $("#create-admin-form").addEventListener("submit", async (event) => {
 
 async function renderAdmin(id) {
   const list = await call("GET", "/admin/admins");
+  if (list.status === 401) return;
   const admin = (list.data.admins || []).find((a) => a.admin_id === id);
   if (!admin) { status(list.ok ? `Administrator ${id} does not exist.` : problemText(list.data), true); location.hash = "#admins"; return; }
   show("admin-view");
