@@ -605,7 +605,7 @@ async function renderAudit() {
     el("td", {}, e.seq), el("td", {}, when(e.at)),
     el("td", {}, e.admin, e.credential_id && e.credential_id !== e.admin ? el("div", { class: "hint" }, "credential " + e.credential_id) : ""),
     el("td", {}, el("code", {}, e.action)),
-    el("td", {}, Object.entries(e.target || {}).map(([k, v]) => `${k}=${v}`).join(", ")),
+    el("td", {}, ...Object.entries(e.target || {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => el("div", {}, `${k}=${v}`))),
     el("td", {}, e.outcome), el("td", { class: "summary-text" }, e.summary), el("td", {}, e.client_ip ?? ""))));
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 8 }, "No entry matches.")));
   $("#audit-newest").disabled = audit.index === 0;
