@@ -277,6 +277,7 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         await row.GetByRole(AriaRole.Link, new() { Name = memberId.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#member-mfa")).ToContainTextAsync("Enrolled (TOTP) since");
         await Assertions.Expect(page.Locator("#member-mfa")).ToContainTextAsync("10 recovery codes left");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-member-mfa.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Reset second factor" }).ClickAsync();
 
         // Then the page, the list and the admin API all say it is gone
@@ -404,6 +405,7 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reset second factor" })).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlock" })).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke all sessions" })).ToBeDisabledAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-viewer-member.png") });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Administrators", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#admin-table")).ToContainTextAsync("auditor");
