@@ -65,11 +65,11 @@ public sealed record StaticTokenView(string Id, string? Value, string Memo, long
     public static StaticTokenView From(StaticTokenInfo t, string? value = null) => new(t.Id, value, t.Memo, t.ExpiresAt, t.MemberId, t.CreatedAt);
 }
 
-/// <summary>A member.</summary>
-public sealed record MemberView(long MemberId, string Email, string Name1, string Name2, string Nickname, IReadOnlyList<string> Groups, long CreatedAt, bool Locked, long? LockedUntil)
+/// <summary>A member; <c>email_confirmed</c> once the member proved the address, <c>mfa_enrolled</c> with a second factor (TOTP).</summary>
+public sealed record MemberView(long MemberId, string Email, string Name1, string Name2, string Nickname, IReadOnlyList<string> Groups, long CreatedAt, bool Locked, long? LockedUntil, bool EmailConfirmed, bool MfaEnrolled)
 {
     /// <summary>Maps a profile.</summary>
-    public static MemberView From(MemberProfile p) => new(p.MemberId, p.Email, p.Name1, p.Name2, p.Nickname, p.Groups, p.CreatedAt, p.LockedUntil is not null, p.LockedUntil);
+    public static MemberView From(MemberProfile p) => new(p.MemberId, p.Email, p.Name1, p.Name2, p.Nickname, p.Groups, p.CreatedAt, p.LockedUntil is not null, p.LockedUntil, p.EmailConfirmed, p.MfaEnrolled);
 }
 
 /// <summary>A live login of a member.</summary>

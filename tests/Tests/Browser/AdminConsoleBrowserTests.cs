@@ -118,7 +118,7 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         // Register a member, then the mode can be set.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Members" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
         await page.GetByLabel("Email").FillAsync("buyer@example.com");
         await page.GetByLabel("Password").FillAsync("correct-horse-battery");
         await page.GetByLabel("Groups (comma-separated)").FillAsync("staff");
@@ -239,6 +239,236 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
             """, new[] { $"{apiBase}/rcms-api/{apiId}", email, password });
 
         Assert.Equal($"200,200,{email},200,401", result);
+    }
+
+    [Fact]
+    public async Task AnAdministrator_ResetsAMembersSecondFactor_AddsAnAdministratorWithTokens_AndFindsItAllInTheVerifiedAuditTrail()
+    {
+        // Given a member who enrolled a second factor through the API (TOTP computed from the otpauth URI)
+        var admin = AdminClient();
+        var apiId = await admin.CreateFullApiAsync("dynamic_token");
+        await admin.AddEndpointAsync(apiId, "POST", "mfa_setup", "Authentication", "Login", "mfa_setup");
+        var (memberId, email, password) = await admin.RegisterMemberAsync();
+        using (var client = _host.CreateClient())
+        {
+            var (access, _, _) = await LoginDynamicAsync(client, apiId, email, password);
+            var setup = await PostAsync(client, $"/rcms-api/{apiId}/mfa_setup", new { }, access);
+            var secret = MemberCodes.SecretOf(setup.Body["otpauth_uri"]!.GetValue<string>());
+            var enrol = await PostAsync(client, $"/rcms-api/{apiId}/mfa_setup", new { onetime_password = MemberCodes.Totp(secret, DateTimeOffset.UtcNow) }, access);
+            Assert.Equal(HttpStatusCode.OK, enrol.Status);
+        }
+
+        var page = await SignedInPageAsync(WebFrontHost.AdminTokenValue);
+        await Assertions.Expect(page.Locator("#whoami")).ToHaveTextAsync("bootstrap (admin)");
+        var dialogs = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            await dialog.AcceptAsync();
+        };
+
+        // The member list says whether each member confirmed its e-mail and enrolled a second factor.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
+        var row = page.Locator("#member-table tbody tr").Filter(new() { HasText = email });
+        await Assertions.Expect(row).ToContainTextAsync("not confirmed");
+        await Assertions.Expect(row).ToContainTextAsync("enrolled (TOTP)");
+
+        // When the administrator resets it from the member's page (after a confirmation)
+        await row.GetByRole(AriaRole.Link, new() { Name = memberId.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#member-mfa")).ToContainTextAsync("Enrolled (TOTP) since");
+        await Assertions.Expect(page.Locator("#member-mfa")).ToContainTextAsync("10 recovery codes left");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-member-mfa.png") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset second factor" }).ClickAsync();
+
+        // Then the page, the list and the admin API all say it is gone
+        await Assertions.Expect(page.Locator("#member-mfa")).ToHaveTextAsync("Not enrolled");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Second factor of {email} reset");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reset second factor" })).ToBeDisabledAsync();
+        Assert.Contains(dialogs, d => d.Contains(email, StringComparison.Ordinal));
+        Assert.False((await admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{memberId}/mfa"))["enrolled"]!.GetValue<bool>());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#member-table tbody tr").Filter(new() { HasText = email })).ToContainTextAsync("none");
+
+        // When the administrator adds an operator; a duplicate name is refused under the field
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administrators", Exact = true }).ClickAsync();
+        await page.GetByLabel("Administrator name").FillAsync("bootstrap");
+        await page.GetByLabel("Role").SelectOptionAsync("operator");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add administrator" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#create-admin-form .error[data-error-for=name]")).ToContainTextAsync("exists");
+        await page.GetByLabel("Administrator name").FillAsync("ops-ann");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add administrator" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-title")).ToHaveTextAsync("ops-ann (operator)");
+
+        // And issues it two tokens, one valid for 30 days and one without expiry, then revokes the second
+        var validUntil = DateTime.Now.AddDays(30);
+        await page.GetByLabel("Valid until").FillAsync(validUntil.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Issue administrator token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#issued-admin-token-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^adm_[0-9a-f]{16}\\."));
+        var operatorToken = await page.Locator("#issued-admin-token-value").TextContentAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-administrators.png") });
+        await page.GetByLabel("Valid until").FillAsync(string.Empty);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Issue administrator token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-token-table tbody tr")).ToHaveCountAsync(2);
+        var secondToken = await page.Locator("#issued-admin-token-value").TextContentAsync();
+        Assert.NotEqual(operatorToken, secondToken);
+        await Assertions.Expect(page.Locator("#admin-token-table")).ToContainTextAsync("never");
+
+        var operatorId = (await admin.OkJsonAsync(HttpMethod.Get, "/admin/admins"))["admins"]!.AsArray()
+            .Single(a => a!["name"]!.GetValue<string>() == "ops-ann")!["admin_id"]!.GetValue<string>();
+        var tokens = (await admin.OkJsonAsync(HttpMethod.Get, $"/admin/admins/{operatorId}/tokens"))["tokens"]!.AsArray();
+        var expiring = tokens.Single(t => t!["expires_at"] is not null)!;
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(expiring["expires_at"]!.GetValue<long>()).ToLocalTime();
+        Assert.Equal(validUntil.Date, expiresAt.Date);
+        var neverId = tokens.Single(t => t!["expires_at"] is null)!["token_id"]!.GetValue<string>();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Revoke administrator token {neverId}" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-token-table tbody tr")).ToHaveCountAsync(1);
+
+        // Then the first token signs in as the operator, the revoked one does not
+        Assert.Equal("operator", (await SessionAsync(operatorToken!)).Body["role"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SessionAsync(secondToken!)).Status);
+
+        // And the audit page lists the changes, newest first, pages through them and verifies the chain
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).ClickAsync();
+        var entries = page.Locator("#audit-table tbody tr");
+        await Assertions.Expect(entries.First).ToContainTextAsync("(unauthenticated)");
+        await Assertions.Expect(entries.First).ToContainTextAsync("POST /admin/session");
+        await Assertions.Expect(entries.First).ToContainTextAsync("401");
+        await Assertions.Expect(entries.Filter(new() { HasText = "console sign-in as operator" })).ToContainTextAsync("ops-ann");
+        await Assertions.Expect(entries.Filter(new() { HasText = "DELETE /admin/admins/{adminId}/tokens/{tokenId}" })).ToContainTextAsync($"token_id={neverId}");
+        var created = entries.Filter(new() { HasText = "POST /admin/admins" }).Filter(new() { HasText = "role: operator" });
+        await Assertions.Expect(created.First).ToContainTextAsync("admin_name=ops-ann");
+        await Assertions.Expect(created.First).ToContainTextAsync("201");
+        await Assertions.Expect(created.Nth(1)).ToContainTextAsync("admin_name=bootstrap");
+        await Assertions.Expect(created.Nth(1)).ToContainTextAsync("409");
+        await Assertions.Expect(entries.Filter(new() { HasText = "POST /admin/members/{memberId}/mfa" })).ToContainTextAsync("second factor reset");
+        await Assertions.Expect(entries.Filter(new() { HasText = "console sign-in as admin" }).First).ToContainTextAsync("bootstrap");
+        var numbers = (await page.Locator("#audit-table tbody tr td:first-child").AllTextContentsAsync()).Select(long.Parse).ToList();
+        Assert.Equal(numbers.OrderDescending(), numbers);
+
+        // Filtered to one administrator, two entries a page: older, then back to newer.
+        var firstCell = entries.First.Locator("td").First;
+        await page.GetByLabel("By administrator").FillAsync("bootstrap");
+        await page.GetByLabel("Entries per page").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show entries" }).ClickAsync();
+        await Assertions.Expect(firstCell).Not.ToHaveTextAsync(numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(entries).ToHaveCountAsync(2);
+        var newest = (await page.Locator("#audit-table tbody tr td:first-child").AllTextContentsAsync()).Select(long.Parse).ToList();
+        Assert.All(await entries.AllTextContentsAsync(), text => Assert.Contains("bootstrap", text, StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "← Newer" })).ToBeDisabledAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Older →" }).ClickAsync();
+        await Assertions.Expect(firstCell).Not.ToHaveTextAsync(newest[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var older = (await page.Locator("#audit-table tbody tr td:first-child").AllTextContentsAsync()).Select(long.Parse).ToList();
+        Assert.True(older[0] < newest[1], $"{older[0]} should be older than {newest[1]}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "← Newer" }).ClickAsync();
+        await Assertions.Expect(firstCell).ToHaveTextAsync(newest[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("By administrator").FillAsync(string.Empty);
+        await page.GetByLabel("Entries per page").FillAsync("50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show entries" }).ClickAsync();
+        await Assertions.Expect(firstCell).ToHaveTextAsync(numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
+        var verify = await admin.OkJsonAsync(HttpMethod.Get, "/admin/audit/verify");
+        await Assertions.Expect(page.Locator("#verify-result")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Chain intact: [0-9]+ entries checked\\.$"));
+        Assert.True(verify["ok"]!.GetValue<bool>());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-audit.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task AViewer_GetsAReadOnlyConsole_AndAForcedChangeShowsTheServersRefusal()
+    {
+        // Given a viewer with a token, an API and a member
+        var admin = AdminClient();
+        var apiId = await admin.CreateFullApiAsync("none");
+        var (memberId, _, _) = await admin.RegisterMemberAsync();
+        var viewerId = (await admin.OkJsonAsync(HttpMethod.Post, "/admin/admins", new { name = "auditor", role = "viewer" }))["admin_id"]!.GetValue<string>();
+        var viewerToken = (await admin.OkJsonAsync(HttpMethod.Post, $"/admin/admins/{viewerId}/tokens", new { }))["value"]!.GetValue<string>();
+
+        // When it signs in to the console
+        var page = await SignedInPageAsync(viewerToken);
+        await Assertions.Expect(page.Locator("#whoami")).ToHaveTextAsync("auditor (viewer)");
+
+        // Then it reads everything but is offered no change
+        await Assertions.Expect(page.Locator("#api-table")).ToContainTextAsync(apiId);
+        await Assertions.Expect(page.Locator("#create-api-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByText("Your role can read APIs but not change them.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = apiId, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#endpoint-table tbody tr")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Security…" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#endpoint-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#issue-token-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#endpoint-table button").First).ToBeDisabledAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#register-form")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = memberId.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#member-mfa")).ToHaveTextAsync("Not enrolled");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reset second factor" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlock" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke all sessions" })).ToBeDisabledAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-viewer-member.png") });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administrators", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-table")).ToContainTextAsync("auditor");
+        await Assertions.Expect(page.Locator("#create-admin-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete administrator auditor" })).ToBeDisabledAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "auditor" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-token-table tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#issue-admin-token-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete administrator" })).ToBeDisabledAsync();
+
+        // When a change is forced anyway (the form shown by hand, as a stale or altered page would)
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
+        await page.EvaluateAsync("() => { document.querySelector('#register-form').hidden = false; }");
+        var email = Admin.UniqueEmail();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("correct-horse-battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+
+        // Then the server's 403 reason is shown, and nothing was registered
+        await Assertions.Expect(page.Locator("#register-form .error[data-error-for=register]"))
+            .ToHaveTextAsync("The role 'viewer' does not hold the permission 'members:write' this call needs.");
+        var members = (await admin.OkJsonAsync(HttpMethod.Get, "/admin/members?limit=1000"))["members"]!.AsArray();
+        Assert.DoesNotContain(members, m => m!["email"]!.GetValue<string>() == email);
+
+        // And the viewer sees its refusal in the audit trail, and may verify the chain
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).ClickAsync();
+        await page.GetByLabel("By administrator").FillAsync("auditor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show entries" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#audit-table tbody tr").First).ToContainTextAsync("POST /admin/members");
+        await Assertions.Expect(page.Locator("#audit-table tbody tr").First).ToContainTextAsync("403");
+        await Assertions.Expect(page.Locator("#audit-table tbody tr").First).ToContainTextAsync("refused: the role lacks members:write");
+        await Assertions.Expect(page.Locator("#audit-table tbody tr").Nth(1)).ToContainTextAsync("console sign-in as viewer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("Chain intact");
+
+        // And once its token is revoked, the next call signs the console out with a reason
+        var tokenId = (await admin.OkJsonAsync(HttpMethod.Get, $"/admin/admins/{viewerId}/tokens"))["tokens"]![0]!["token_id"]!.GetValue<string>();
+        using (await admin.SendAsync(HttpMethod.Delete, $"/admin/admins/{viewerId}/tokens/{tokenId}"))
+        {
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("no longer accepted");
+        await Assertions.Expect(page.GetByLabel("Admin token")).ToBeVisibleAsync();
+    }
+
+    private async Task<IPage> SignedInPageAsync(string token)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/").ToString());
+        await page.GetByLabel("Admin token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "APIs", Exact = true })).ToBeVisibleAsync();
+        return page;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> SessionAsync(string token)
+    {
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.PostAsync("/admin/session", null);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!);
     }
 
     private static async Task AddEndpointAsync(IPage page, string method, string path, string operation, string? document = null)

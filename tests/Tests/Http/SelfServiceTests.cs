@@ -80,7 +80,7 @@ public sealed class SelfServiceTests(SelfServiceFixture fixture)
     public async Task SignUp_WithConfirmation_AnswersAlikeForNewAndRegisteredAddresses_AndTheEmailedCodeActivatesOnce(string mode)
     {
         var apiId = await CreateSelfServiceApiAsync(mode);
-        var (_, existing, _) = await Admin.RegisterMemberAsync();
+        var (existingId, existing, _) = await Admin.RegisterMemberAsync();
         var fresh = Admin.UniqueEmail();
 
         var forExisting = await PostAsync(Client, $"/rcms-api/{apiId}/member/signup", new { email = existing, login_pwd = "pass-word-1" });
@@ -111,6 +111,12 @@ public sealed class SelfServiceTests(SelfServiceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, activation.Status);
         Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Equal(activation.Body["id"]!.GetValue<long>(), me.Body["member_id"]!.GetValue<long>());
+
+        // The admin API tells a confirmed address from one nobody proved (registered by an administrator).
+        var confirmed = await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{activation.Body["id"]!.GetValue<long>()}");
+        var unproved = await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{existingId}");
+        Assert.True(confirmed["email_confirmed"]!.GetValue<bool>());
+        Assert.False(unproved["email_confirmed"]!.GetValue<bool>());
     }
 
     [Theory]
@@ -373,9 +379,13 @@ public sealed class SelfServiceTests(SelfServiceFixture fixture)
         await EnrolAsync(apiId, email, password);
 
         var state = await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{id}/mfa");
+        var listedBefore = (await Admin.OkJsonAsync(HttpMethod.Get, "/admin/members?limit=1000"))["members"]!.AsArray().Single(m => m!["member_id"]!.GetValue<long>() == id)!;
         var reset = await Admin.OkJsonAsync(HttpMethod.Post, $"/admin/members/{id}/mfa");
+        var readAfter = await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{id}");
         var login = await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password });
 
+        Assert.True(listedBefore["mfa_enrolled"]!.GetValue<bool>());
+        Assert.False(readAfter["mfa_enrolled"]!.GetValue<bool>());
         Assert.True(state["enrolled"]!.GetValue<bool>());
         Assert.Equal(10, state["recovery_codes_left"]!.GetValue<int>());
         Assert.False(reset["enrolled"]!.GetValue<bool>());
