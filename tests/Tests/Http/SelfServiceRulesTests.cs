@@ -225,6 +225,44 @@ public sealed partial class SelfServiceTests
         Assert.True((await Admin.OkJsonAsync(HttpMethod.Get, $"/admin/members/{id}"))["locked"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task TwoFactor_InCookieMode_LoginSaveCarriesToTheSecondStep_AndEnrolmentRefusesWhatDoesNotFit()
+    {
+        var apiId = await CreateSelfServiceApiAsync("cookie");
+        var (_, email, password) = await Admin.RegisterMemberAsync();
+        var caller = await LoginAsync(apiId, "cookie", email, password);
+
+        var codeWithoutSetup = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { onetime_password = "123456" }, caller);
+        var setup = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { }, caller);
+        var secret = MemberCodes.SecretOf(setup.Body["otpauth_uri"]!.GetValue<string>());
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { onetime_password = MemberCodes.Totp(secret, now) }, caller)).Status);
+        var setupAgain = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { }, caller);
+        var disableWithoutPassword = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { disable = true }, caller);
+
+        Assert.Equal(HttpStatusCode.BadRequest, codeWithoutSetup.Status);
+        Assert.Equal("onetime_password", codeWithoutSetup.Body["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, setupAgain.Status);
+        Assert.Null(setupAgain.Body["otpauth_uri"]);
+        Assert.Equal(HttpStatusCode.BadRequest, disableWithoutPassword.Status);
+        Assert.Equal("current_password", disableWithoutPassword.Body["errors"]![0]!["field"]!.GetValue<string>());
+
+        // The password step with login_save=1 sets no cookie; the second step sets both, as a plain login would.
+        var challenge = await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password, login_save = 1 });
+        Assert.Equal(2, challenge.Body["status"]!.GetValue<int>());
+        Assert.False(challenge.Response.Headers.Contains("Set-Cookie"));
+        var finished = await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new
+        {
+            mfa_access_token = challenge.Body["mfa_access_token"]!.GetValue<string>(),
+            onetime_password = MemberCodes.Totp(secret, now.AddSeconds(30)),
+        });
+        Assert.Equal(HttpStatusCode.OK, finished.Status);
+        var cookies = finished.Response.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(cookies, c => c.StartsWith(AccessCookie + "=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith(AutoLoginCookie + "=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(Client, $"/rcms-api/{apiId}/member/me", cookie: CookieHeader(cookies))).Status);
+    }
+
     /// <summary>The cookie header with only the named cookie.</summary>
     private static string Only(string cookieHeader, string name) =>
         cookieHeader.Split("; ").Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
@@ -269,5 +307,55 @@ public sealed partial class SelfServiceTests
     {
         values.Sort();
         return values[values.Count / 2];
+    }
+}
+
+/// <summary>
+/// On a fresh system with no member at all, a confirmed sign-up is what makes cookie and dynamic modes
+/// possible: a pending (unconfirmed) sign-up does not count as the "at least one member" they need.
+/// </summary>
+public sealed class SelfServiceFirstMemberTests : IAsyncLifetime
+{
+    private SmtpSink _smtp = null!;
+    private WebFrontHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _smtp = SmtpSink.Start();
+        _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "no-reply@example.com",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task APendingSignUp_DoesNotCountAsAMember_ItsConfirmationDoes()
+    {
+        var admin = new Admin(_host.CreateClient(admin: true));
+        using var client = _host.CreateClient();
+        var apiId = Admin.UniqueId("first");
+        await admin.CreateApiAsync(apiId);
+        await admin.AddLoginAsync(apiId);
+        await admin.AddEndpointAsync(apiId, "POST", "signup", "Member", "Member", "insert", new { confirm_email = true });
+        var email = Admin.UniqueEmail();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, login_pwd = "pass-word-1" })).Status);
+        var code = MemberCodes.Field(await _smtp.NextAsync(email), "Confirmation code");
+        using var whilePending = await admin.SendAsync(HttpMethod.Put, $"/admin/apis/{apiId}/security", new { mode = "cookie", ip_restriction = Array.Empty<string>() });
+        var confirm = await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, code });
+        using var afterConfirmation = await admin.SendAsync(HttpMethod.Put, $"/admin/apis/{apiId}/security", new { mode = "cookie", ip_restriction = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.Conflict, whilePending.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirm.Status);
+        Assert.Equal(HttpStatusCode.OK, afterConfirmation.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/login", new { email, password = "pass-word-1" })).Status);
     }
 }
