@@ -263,6 +263,31 @@ public sealed partial class SelfServiceTests
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(Client, $"/rcms-api/{apiId}/member/me", cookie: CookieHeader(cookies))).Status);
     }
 
+    [Theory]
+    [InlineData("member/me", "GET", "Member", "Member", "me")]
+    [InlineData("member/update", "POST", "Member", "Member", "update")]
+    [InlineData("member/delete", "POST", "Member", "Member", "delete")]
+    [InlineData("reset_password", "POST", "Authentication", "Login", "reset_password")]
+    [InlineData("mfa_setup", "POST", "Authentication", "Login", "mfa_setup")]
+    public async Task OwnRecordOperations_WithoutAMember_Answer401_OnAModeNoneApi_AndWithAStaticTokenBoundToNoMember(
+        string path, string method, string category, string model, string operation)
+    {
+        var noneApi = await Admin.CreateFullApiAsync("none");
+        var staticApi = await Admin.CreateFullApiAsync("static_token");
+        await Admin.AddEndpointAsync(noneApi, method, path, category, model, operation);
+        await Admin.AddEndpointAsync(staticApi, method, path, category, model, operation);
+        var (_, unbound) = await Admin.IssueStaticTokenAsync(staticApi, "bound to no member");
+        var body = method == "GET" ? null : new { current_password = "correct-horse", new_password = "changed-pass-1", name1 = "X" };
+
+        var onNone = await SendAsync(Client, new HttpMethod(method), $"/rcms-api/{noneApi}/{path}", body);
+        var withUnbound = await SendAsync(Client, new HttpMethod(method), $"/rcms-api/{staticApi}/{path}", body, unbound);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, onNone.Status);
+        Assert.Equal("unauthorized", Code(onNone.Body));
+        Assert.Equal(HttpStatusCode.Unauthorized, withUnbound.Status);
+        Assert.Equal("unauthorized", Code(withUnbound.Body));
+    }
+
     /// <summary>The cookie header with only the named cookie.</summary>
     private static string Only(string cookieHeader, string name) =>
         cookieHeader.Split("; ").Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
