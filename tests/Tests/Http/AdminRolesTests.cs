@@ -23,6 +23,7 @@ public sealed class AdminRolesTests(WebFrontFixture fixture)
         { "POST", "/admin/members/1/unlock", "members:write" },
         { "DELETE", "/admin/members/1/sessions", "members:write" },
         { "DELETE", "/admin/members/1/sessions/s", "members:write" },
+        { "POST", "/admin/members/1/mfa", "members:write" },
         { "POST", "/admin/admins", "admins:write" },
         { "DELETE", "/admin/admins/0123456789abcdef", "admins:write" },
         { "POST", "/admin/admins/0123456789abcdef/tokens", "admins:write" },

@@ -10,7 +10,7 @@ namespace ApiSecurity.Tests.Http;
 /// computed here from the <c>otpauth://</c> URI.
 /// </summary>
 [Collection(SelfServiceCollection.Name)]
-public sealed class SelfServiceTests(SelfServiceFixture fixture)
+public sealed partial class SelfServiceTests(SelfServiceFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private Admin Admin => fixture.Admin;
 
@@ -467,10 +467,19 @@ public sealed class SelfServiceWithoutMailTests(WebFrontFixture fixture)
         var signup = await PostAsync(fixture.Client, $"/rcms-api/{apiId}/signup", new { email = Admin.UniqueEmail(), login_pwd = "pass-word-1" });
         var insert = await PostAsync(fixture.Client, $"/rcms-api/{apiId}/insert", new { email = Admin.UniqueEmail(), login_pwd = "pass-word-1" });
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, reminder.Status);
-        Assert.Equal("unavailable", Code(reminder.Body));
-        Assert.Contains("not configured", reminder.Body["errors"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, signup.Status);
+        var resetStep = await PostAsync(fixture.Client, $"/rcms-api/{apiId}/reminder", new { token = "1.AAAA.AAAA", temp_pwd = "AAAAA-AAAAA", login_pwd = "pass-word-1" });
+        var confirmStep = await PostAsync(fixture.Client, $"/rcms-api/{apiId}/signup", new { email = Admin.UniqueEmail(), code = "AAAAA-AAAAA" });
+
+        // Each answer names the cause and the setting that fixes it.
+        foreach (var answer in new[] { reminder, signup, resetStep, confirmStep })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+            Assert.Equal("unavailable", Code(answer.Body));
+            var message = answer.Body["errors"]![0]!["message"]!.GetValue<string>();
+            Assert.Contains("E-mail is not configured", message, StringComparison.Ordinal);
+            Assert.Contains("Smtp:Host", message, StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.OK, insert.Status);
     }
 }

@@ -15,6 +15,7 @@ public sealed class SmtpSink : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, Inbox> _inboxes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new(StringComparer.OrdinalIgnoreCase);
     private readonly Task _running;
 
     private SmtpSink(int port)
@@ -71,6 +72,12 @@ public sealed class SmtpSink : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Makes this server take <paramref name="delay"/> before it accepts a message to <paramref name="address"/>
+    /// (a slow or distant mail server): a sender that waits for the mail to leave then takes that long too.
+    /// </summary>
+    public void DelayDeliveryTo(string address, TimeSpan delay) => _delays[address] = delay;
+
     private Inbox InboxOf(string address) => _inboxes.GetOrAdd(address, _ => new Inbox());
 
     private sealed class Inbox
@@ -91,8 +98,14 @@ public sealed class SmtpSink : IAsyncDisposable
 
     private sealed class Store(SmtpSink sink) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            var delay = transaction.To.Select(to => sink._delays.GetValueOrDefault($"{to.User}@{to.Host}")).DefaultIfEmpty().Max();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
             using var stream = new MemoryStream(buffer.ToArray());
             var message = MimeMessage.Load(stream, cancellationToken);
             foreach (var to in transaction.To)
@@ -100,7 +113,7 @@ public sealed class SmtpSink : IAsyncDisposable
                 sink.InboxOf($"{to.User}@{to.Host}").Add(message);
             }
 
-            return Task.FromResult(SmtpResponse.Ok);
+            return SmtpResponse.Ok;
         }
     }
 }

@@ -17,13 +17,19 @@ public sealed class MemberUpdateOperation(IGrainFactory grains) : IRcmsOperation
     /// <inheritdoc/>
     public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
+        if (caller?.MemberId is not { } memberId)
+        {
+            // A mode-none API, or a static token bound to no member: there is no own record to act on.
+            await SelfServiceHttp.FailAsync(context, SelfServiceStatus.NotFound);
+            return;
+        }
+
         var fields = await SelfServiceHttp.ReadStringsAsync(context, "name1", "name2", "nickname", "email", "current_password");
         if (fields is null)
         {
             return;
         }
 
-        var memberId = caller!.MemberId!.Value;
         var member = grains.GetGrain<IMemberGrain>(memberId);
         var check = new NewMember(fields["email"] ?? "placeholder@example.com", "placeholder", fields["name1"], fields["name2"], fields["nickname"], null);
         var errors = MemberValidation.Validate(check).Select(e => new FieldError(e.Code, e.Field, e.Message)).ToList();

@@ -21,13 +21,20 @@ public sealed class MfaSetupOperation(IGrainFactory grains, IConfiguration confi
     /// <inheritdoc/>
     public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
+        if (caller?.MemberId is not { } memberId)
+        {
+            // A mode-none API, or a static token bound to no member: there is no own record to act on.
+            await SelfServiceHttp.FailAsync(context, SelfServiceStatus.NotFound);
+            return;
+        }
+
         var (fields, flags) = await SelfServiceHttp.ReadAsync(context, ["onetime_password", "current_password"], ["disable"]);
         if (fields is null)
         {
             return;
         }
 
-        var member = grains.GetGrain<IMemberGrain>(caller!.MemberId!.Value);
+        var member = grains.GetGrain<IMemberGrain>(memberId);
         var clientIp = SelfServiceHttp.ClientIp(context);
         if (flags!["disable"])
         {

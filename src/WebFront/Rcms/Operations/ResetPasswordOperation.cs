@@ -17,6 +17,13 @@ public sealed class ResetPasswordOperation(IGrainFactory grains, SessionValidati
     /// <inheritdoc/>
     public async Task ExecuteAsync(HttpContext context, RcmsRequestFeature request, RcmsCaller? caller)
     {
+        if (caller?.MemberId is not { } memberId)
+        {
+            // A mode-none API, or a static token bound to no member: there is no own record to act on.
+            await SelfServiceHttp.FailAsync(context, SelfServiceStatus.NotFound);
+            return;
+        }
+
         var fields = await SelfServiceHttp.ReadStringsAsync(context, "current_password", "new_password");
         if (fields is null)
         {
@@ -32,7 +39,6 @@ public sealed class ResetPasswordOperation(IGrainFactory grains, SessionValidati
             return;
         }
 
-        var memberId = caller!.MemberId!.Value;
         var status = SelfServiceStatus.NotFound;
         if (!await SelfServiceHttp.HashingAsync(context, async () => status = await grains.GetGrain<IMemberGrain>(memberId)
                 .ChangePasswordAsync(fields["current_password"]!, fields["new_password"]!, SelfServiceHttp.ClientIp(context), caller.LoginId)))
