@@ -37,6 +37,7 @@ public sealed class AdminAuditTests(WebFrontFixture fixture)
 
         // And the operator unlocks the member, is refused a security change, and signs in to the console
         await operatorApi.OkJsonAsync(HttpMethod.Post, $"/admin/members/{memberId}/unlock");
+        await operatorApi.OkJsonAsync(HttpMethod.Post, $"/admin/members/{memberId}/mfa");
         using var refused = await operatorApi.SendAsync(HttpMethod.Put, $"/admin/apis/{apiId}/security", new { mode = "static_token" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         await operatorApi.OkJsonAsync(HttpMethod.Post, "/admin/session");
@@ -62,6 +63,9 @@ public sealed class AdminAuditTests(WebFrontFixture fixture)
         var byOperator = (await admin.OkJsonAsync(HttpMethod.Get, $"/admin/audit?admin={Uri.EscapeDataString(opName)}"))["entries"]!.AsArray();
         var unlock = Assert.Single(byOperator, e => Is(e, opName, "POST /admin/members/{memberId}/unlock", 200));
         Assert.Equal(email, unlock!["target"]!["member_email"]!.GetValue<string>());
+        var mfaReset = Assert.Single(byOperator, e => Is(e, opName, "POST /admin/members/{memberId}/mfa", 200));
+        Assert.Equal("second factor reset", mfaReset!["summary"]!.GetValue<string>());
+        Assert.Equal(memberId.ToString(System.Globalization.CultureInfo.InvariantCulture), mfaReset["target"]!["member_id"]!.GetValue<string>());
         Assert.Contains(byOperator, e => Is(e, opName, "POST /admin/session", 200));
         Assert.All(byOperator, e => Assert.Equal("127.0.0.1", e!["client_ip"]!.GetValue<string>()));
 
