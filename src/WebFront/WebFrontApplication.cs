@@ -58,6 +58,7 @@ public static class WebFrontApplication
         builder.Services.AddHttpForwarder();
         builder.Services.AddHealthChecks();
         builder.Services.AddAdminOpenApi();
+        builder.Services.AddAdminRouteConstraints();
         builder.Services.AddSingleton<ApiSecurityMetrics>();
         builder.Services.AddApiSecurityMetrics(includeOrleans: !cluster.UsesRedis);
 

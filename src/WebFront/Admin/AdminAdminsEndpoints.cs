@@ -94,12 +94,12 @@ public static class AdminAdminsEndpoints
         admin.MapGet("/admins", ListAdminsAsync).WithSummary("List named administrators");
         admin.MapPost("/admins", CreateAdminAsync).RequirePermission(AdminPermissions.AdminsWrite)
             .Accepts<AdminCreateRequest>("application/json").WithSummary("Create an administrator: {name, role: admin|operator|viewer}");
-        admin.MapDelete("/admins/{adminId}", DeleteAdminAsync).RequirePermission(AdminPermissions.AdminsWrite)
+        admin.MapWithIds("DELETE", "/admins/{adminId:adminid}", DeleteAdminAsync, NoAdmin).RequirePermission(AdminPermissions.AdminsWrite)
             .WithSummary("Delete an administrator; its tokens stop working within a second on every front");
-        admin.MapGet("/admins/{adminId}/tokens", ListTokensAsync).WithSummary("List an administrator's tokens (never their values)");
-        admin.MapPost("/admins/{adminId}/tokens", IssueTokenAsync).RequirePermission(AdminPermissions.AdminsWrite)
+        admin.MapWithIds("GET", "/admins/{adminId:adminid}/tokens", ListTokensAsync, NoAdmin).WithSummary("List an administrator's tokens (never their values)");
+        admin.MapWithIds("POST", "/admins/{adminId:adminid}/tokens", IssueTokenAsync, NoAdmin).RequirePermission(AdminPermissions.AdminsWrite)
             .Accepts<AdminTokenRequest>("application/json").WithSummary("Issue a token: {expires_at?}; the value is shown once");
-        admin.MapDelete("/admins/{adminId}/tokens/{tokenId}", RevokeTokenAsync).RequirePermission(AdminPermissions.AdminsWrite)
+        admin.MapWithIds("DELETE", "/admins/{adminId:adminid}/tokens/{tokenId:maxlength(64)}", RevokeTokenAsync, _ => AdminHttp.NotFound("Token")).RequirePermission(AdminPermissions.AdminsWrite)
             .WithSummary("Revoke a token");
 
         admin.MapGet("/audit", ListAuditAsync).WithSummary("The audit trail, newest first: since (Unix seconds), admin (name), api_id, limit (≤ 500), before (seq)");
@@ -146,7 +146,7 @@ public static class AdminAdminsEndpoints
 
     private static async Task<IResult> DeleteAdminAsync(string adminId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
-        var was = AdminTokenFormat.IsAdminId(adminId) ? await grains.GetGrain<IAdminDirectoryGrain>(0).DeleteAsync(adminId) : null;
+        var was = await grains.GetGrain<IAdminDirectoryGrain>(0).DeleteAsync(adminId);
         credentials.Forget(adminId);
         if (was is null)
         {
@@ -159,7 +159,7 @@ public static class AdminAdminsEndpoints
 
     private static async Task<IResult> ListTokensAsync(string adminId, IGrainFactory grains)
     {
-        var tokens = AdminTokenFormat.IsAdminId(adminId) ? await grains.GetGrain<IAdminGrain>(adminId).ListTokensAsync() : null;
+        var tokens = await grains.GetGrain<IAdminGrain>(adminId).ListTokensAsync();
         return tokens is null
             ? AdminHttp.NotFound("Administrator")
             : TypedResults.Ok(new AdminTokenListView(tokens.Select(t => AdminTokenView.From(t)).ToList()));
@@ -167,11 +167,6 @@ public static class AdminAdminsEndpoints
 
     private static async Task<IResult> IssueTokenAsync(string adminId, HttpContext context, IGrainFactory grains)
     {
-        if (!AdminTokenFormat.IsAdminId(adminId))
-        {
-            return AdminHttp.NotFound("Administrator");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync(context.Request, new AdminTokenRequest(null));
         if (problem is not null)
         {
@@ -192,17 +187,15 @@ public static class AdminAdminsEndpoints
 
     private static async Task<IResult> RevokeTokenAsync(string adminId, string tokenId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
-        if (!AdminTokenFormat.IsAdminId(adminId) || tokenId.Length > 64)
-        {
-            return AdminHttp.NotFound("Token");
-        }
-
         var grain = grains.GetGrain<IAdminGrain>(adminId);
         context.Audit().On("admin_name", (await grain.GetAsync())?.Name);
         var revoked = await grain.RevokeTokenAsync(tokenId);
         credentials.Forget(adminId, tokenId);
         return revoked ? TypedResults.NoContent() : AdminHttp.NotFound("Token");
     }
+
+    /// <summary>What a call with a malformed administrator id answers: the same as for one that does not exist.</summary>
+    private static IResult NoAdmin(HttpContext context) => AdminHttp.NotFound("Administrator");
 
     private static async Task<IResult> ListAuditAsync(IGrainFactory grains, long? since, string? admin, string? api_id, int? limit, long? before)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
@@ -12,7 +11,7 @@ using ApiSecurity.WebFront.Rcms.Credentials;
 namespace ApiSecurity.WebFront.Admin;
 
 /// <summary>The admin API under <c>/admin</c> (snake_case JSON, RFC 9457 problems), behind the admin bearer token.</summary>
-public static partial class AdminEndpoints
+public static class AdminEndpoints
 {
     /// <summary>Maps every admin route.</summary>
     public static void MapAdminApi(this IEndpointRouteBuilder app)
@@ -20,31 +19,31 @@ public static partial class AdminEndpoints
         var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy).WithTags("admin");
 
         admin.MapGet("/apis", ListApisAsync).WithSummary("List APIs");
-        admin.MapGet("/apis/{apiId}", GetApiAsync).WithSummary("Read an API: security, CORS, endpoints");
-        admin.MapPut("/apis/{apiId}", UpsertApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Create (201) or update (200) an API: {name, enabled}");
-        admin.MapDelete("/apis/{apiId}", DeleteApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
-        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
-        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
-        admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync).WithSummary("List endpoints");
-        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
-        admin.MapPut("/apis/{apiId}/endpoints/{endpointId}", UpdateEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
-        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Remove an endpoint (409 when the mode needs it)");
-        admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync).WithSummary("List static tokens (never their values)");
-        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
-        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Revoke a static token");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}", GetApiAsync, NoApi).WithSummary("Read an API: security, CORS, endpoints");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}", UpsertApiAsync, _ => InvalidApiId()).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Create (201) or update (200) an API: {name, enabled}");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}", DeleteApiAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/security", SetSecurityAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/cors", SetCorsAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}/endpoints", ListEndpointsAsync, NoApi).WithSummary("List endpoints");
+        admin.MapWithIds("POST", "/apis/{apiId:apiid}/endpoints", AddEndpointAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/endpoints/{endpointId:endpointid}", UpdateEndpointAsync, NoEndpoint).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}/endpoints/{endpointId:endpointid}", RemoveEndpointAsync, NoEndpoint).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Remove an endpoint (409 when the mode needs it)");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}/static-tokens", ListStaticTokensAsync, NoApi).WithSummary("List static tokens (never their values)");
+        admin.MapWithIds("POST", "/apis/{apiId:apiid}/static-tokens", IssueStaticTokenAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}/static-tokens/{tokenId:maxlength(64)}", RevokeStaticTokenAsync, _ => AdminHttp.NotFound("Static token")).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Revoke a static token");
 
         admin.MapGet("/static-tokens/expiring", ListExpiringStaticTokensAsync).WithSummary("Static tokens of every API that expire within `days` (default 7, at most 365), soonest first");
 
         admin.MapGet("/members", ListMembersAsync).WithSummary("List members (offset, limit)");
         admin.MapPost("/members", RegisterMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Register a member: {email, password, name1, name2, nickname, groups}");
-        admin.MapGet("/members/{memberId}", GetMemberAsync).WithSummary("Read a member");
-        admin.MapDelete("/members/{memberId}", DeleteMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
-        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}", GetMemberAsync, NoMember).WithSummary("Read a member");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}", DeleteMemberAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
+        admin.MapWithIds("POST", "/members/{memberId:memberid}/unlock", UnlockMemberAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
         admin.MapAdminMfa();
-        admin.MapGet("/members/{memberId}/logins", ListLoginHistoryAsync).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
-        admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync).WithSummary("List a member's live logins");
-        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");
-        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End one login");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}/logins", ListLoginHistoryAsync, NoMember).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}/sessions", ListSessionsAsync, NoMember).WithSummary("List a member's live logins");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}/sessions", RevokeSessionsAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}/sessions/{sessionId:maxlength(64)}", RevokeSessionAsync, NoSession).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End one login");
 
         admin.MapAdminAdmins();
     }
@@ -68,17 +67,12 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> GetApiAsync(string apiId, IGrainFactory grains)
     {
-        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         return snapshot is null ? AdminHttp.NotFound("API") : AdminHttp.Ok(ApiView.From(snapshot));
     }
 
     private static async Task<IResult> UpsertApiAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return InvalidApiId();
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync(request, new ApiUpsertRequest(null, null));
         if (problem is not null)
         {
@@ -98,11 +92,6 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> DeleteApiAsync(string apiId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         context.Audit().On("api_name", before?.Name).Says(before is null ? "no such API" : $"deleted (mode was {before.Mode.ToWire()}, {before.Endpoints.Count} endpoints)");
 
@@ -113,11 +102,6 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> SetSecurityAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync<SecurityRequest>(request);
         if (problem is not null)
         {
@@ -164,11 +148,6 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> SetCorsAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync<CorsRequest>(request);
         if (problem is not null)
         {
@@ -190,7 +169,7 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> ListEndpointsAsync(string apiId, IGrainFactory grains)
     {
-        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         return snapshot is null
             ? AdminHttp.NotFound("API")
             : AdminHttp.Ok(new { endpoints = snapshot.Endpoints.Select(EndpointView.From).ToList() });
@@ -198,11 +177,6 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> AddEndpointAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
         if (problem is not null)
         {
@@ -224,13 +198,8 @@ public static partial class AdminEndpoints
         return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e), StatusCodes.Status201Created));
     }
 
-    private static async Task<IResult> UpdateEndpointAsync(string apiId, string endpointId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> UpdateEndpointAsync(string apiId, long endpointId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return AdminHttp.NotFound("Endpoint");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
         if (problem is not null)
         {
@@ -244,9 +213,9 @@ public static partial class AdminEndpoints
         }
 
         var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
-        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == endpointId);
         var result = await grains.GetGrain<IApiGrain>(apiId).UpdateEndpointAsync(
-            id, new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
+            endpointId, new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
         request.HttpContext.Audit()
             .Changed("endpoint", old is null ? null : $"{old.Method} {old.Path} ({old.Operation.Name()})", $"{body.Method} {body.Path} ({body.Operation})")
             .Changed("settings", old?.SettingsJson, settings ?? "{}").Says(Refusal(result));
@@ -254,39 +223,24 @@ public static partial class AdminEndpoints
         return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e)));
     }
 
-    private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<IResult> RemoveEndpointAsync(string apiId, long endpointId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return AdminHttp.NotFound("Endpoint");
-        }
-
-        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == endpointId);
         context.Audit().Says(old is null ? "no such endpoint" : $"removing {old.Method} {old.Path} ({old.Operation.Name()})");
 
-        var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(id);
+        var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(endpointId);
         await RefreshOnSuccessAsync(result, apiId, cache);
         return AdminHttp.Map(result, _ => Results.NoContent());
     }
 
     private static async Task<IResult> ListStaticTokensAsync(string apiId, IGrainFactory grains)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var result = await grains.GetGrain<IApiGrain>(apiId).ListStaticTokensAsync();
         return AdminHttp.Map(result, list => AdminHttp.Ok(new { static_tokens = list.Select(t => StaticTokenView.From(t)).ToList() }));
     }
 
     private static async Task<IResult> IssueStaticTokenAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var (body, problem) = await AdminHttp.ReadAsync(request, new StaticTokenRequest(null, null, null));
         if (problem is not null)
         {
@@ -309,11 +263,6 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
-        if (!IsApiId(apiId) || tokenId.Length > 64)
-        {
-            return AdminHttp.NotFound("Static token");
-        }
-
         var result = await grains.GetGrain<IApiGrain>(apiId).RevokeStaticTokenAsync(tokenId);
         context.Audit().Says(result.Outcome == AdminOutcome.Ok ? "static token revoked" : Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
@@ -355,35 +304,35 @@ public static partial class AdminEndpoints
         return AdminHttp.Map(result, p => AdminHttp.Ok(MemberView.From(p), StatusCodes.Status201Created));
     }
 
-    private static async Task<IResult> GetMemberAsync(string memberId, IGrainFactory grains)
+    private static async Task<IResult> GetMemberAsync(long memberId, IGrainFactory grains)
     {
-        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
         return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
     }
 
-    private static async Task<IResult> DeleteMemberAsync(string memberId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
+    private static async Task<IResult> DeleteMemberAsync(long memberId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "deleted member and ended all its logins");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).DeleteAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        sessions.Forget(id);
+        sessions.Forget(memberId);
         metrics.Revoked("member");
         await cache.PollAsync();
         return Results.NoContent();
     }
 
-    private static async Task<IResult> UnlockMemberAsync(string memberId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> UnlockMemberAsync(long memberId, HttpContext context, IGrainFactory grains)
     {
         await NoteMemberAsync(context, memberId, grains, "unlocked");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).UnlockAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).UnlockAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var profile = await grains.GetGrain<IMemberGrain>(id).GetProfileAsync();
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
         return AdminHttp.Ok(MemberView.From(profile!));
     }
 
@@ -407,57 +356,57 @@ public static partial class AdminEndpoints
         return AdminHttp.Ok(new { static_tokens = expiring });
     }
 
-    private static async Task<IResult> ListLoginHistoryAsync(string memberId, IGrainFactory grains)
+    private static async Task<IResult> ListLoginHistoryAsync(long memberId, IGrainFactory grains)
     {
-        var history = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetLoginHistoryAsync() : null;
+        var history = await grains.GetGrain<IMemberGrain>(memberId).GetLoginHistoryAsync();
         return history is null
             ? AdminHttp.NotFound("Member")
             : AdminHttp.Ok(new { logins = history.Select(LoginAttemptView.From).ToList() });
     }
 
-    private static async Task<IResult> ListSessionsAsync(string memberId, IGrainFactory grains)
+    private static async Task<IResult> ListSessionsAsync(long memberId, IGrainFactory grains)
     {
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var sessions = await grains.GetGrain<IMemberSessionGrain>(id).ListAsync();
+        var sessions = await grains.GetGrain<IMemberSessionGrain>(memberId).ListAsync();
         return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
     }
 
-    private static async Task<IResult> RevokeSessionsAsync(string memberId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<IResult> RevokeSessionsAsync(long memberId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "ended every login");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
-        cache.Forget(id);
+        var revoked = await grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAllAsync();
+        cache.Forget(memberId);
         metrics.Revoked("session", revoked);
         return AdminHttp.Ok(new { revoked });
     }
 
-    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<IResult> RevokeSessionAsync(long memberId, string sessionId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "ended one login");
-        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
+        if (!await grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAsync(sessionId))
         {
             return AdminHttp.NotFound("Session");
         }
 
-        cache.Forget(id);
+        cache.Forget(memberId);
         metrics.Revoked("session");
 
         return Results.NoContent();
     }
 
     /// <summary>Names the member (id and email as they are before the change) in the audit entry.</summary>
-    private static async Task NoteMemberAsync(HttpContext context, string memberId, IGrainFactory grains, string what)
+    private static async Task NoteMemberAsync(HttpContext context, long memberId, IGrainFactory grains, string what)
     {
-        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
         context.Audit().On("member_email", profile?.Email).Says(profile is null ? "no such member" : what);
     }
 
@@ -477,14 +426,20 @@ public static partial class AdminEndpoints
         }
     }
 
-    private static bool TryMemberId(string text, out long id) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+    // What a call with a malformed id answers (see AdminRoutes.MapWithIds): the same as for an id that does not exist,
+    // except that PUT /apis/{apiId} would create the API, so a malformed id there is a bad request.
+    private static IResult NoApi(HttpContext context) => AdminHttp.NotFound("API");
 
-    private static bool IsApiId(string apiId) => ApiIdPattern().IsMatch(apiId);
+    private static IResult NoEndpoint(HttpContext context) => AdminHttp.NotFound("Endpoint");
+
+    private static IResult NoSession(HttpContext context) => AdminHttp.NotFound("Session");
+
+    internal static IResult NoMember(HttpContext context)
+    {
+        context.Audit().Says("no such member");
+        return AdminHttp.NotFound("Member");
+    }
 
     private static IResult InvalidApiId() => AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request",
-        "apiId must be 1-64 letters, digits, '-' or '_'.", [new AdminError("invalid", "apiId must be 1-64 letters, digits, '-' or '_'", "api_id")]);
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ApiIdPattern();
+        $"apiId must be {ApiIds.Rule}.", [new AdminError("invalid", $"apiId must be {ApiIds.Rule}", "api_id")]);
 }
