@@ -59,6 +59,7 @@ public static class WebFrontApplication
         builder.Services.AddHealthChecks();
         builder.Services.AddAdminOpenApi();
         builder.Services.AddAdminRouteConstraints();
+        builder.Services.AddAdminWireFormat();
         builder.Services.AddSingleton<ApiSecurityMetrics>();
         builder.Services.AddApiSecurityMetrics(includeOrleans: !cluster.UsesRedis);
 

@@ -1,5 +1,6 @@
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Hosting.Admin;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiSecurity.WebFront.Admin;
 
@@ -17,13 +18,13 @@ public static class AdminMfaEndpoints
         return admin;
     }
 
-    private static async Task<IResult> GetAsync(long memberId, IGrainFactory grains)
+    private static async Task<Results<Ok<MfaView>, ProblemHttpResult>> GetAsync(long memberId, IGrainFactory grains)
     {
         var status = await grains.GetGrain<IMemberGrain>(memberId).GetMfaStatusAsync();
-        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+        return status is null ? AdminHttp.NotFound("Member") : TypedResults.Ok(MfaView.From(status));
     }
 
-    private static async Task<IResult> ResetAsync(long memberId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<MfaView>, ProblemHttpResult>> ResetAsync(long memberId, HttpContext context, IGrainFactory grains)
     {
         if (!await grains.GetGrain<IMemberGrain>(memberId).ResetMfaAsync())
         {
@@ -34,7 +35,7 @@ public static class AdminMfaEndpoints
         context.Audit().Says("second factor reset");
 
         var status = await grains.GetGrain<IMemberGrain>(memberId).GetMfaStatusAsync();
-        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+        return status is null ? AdminHttp.NotFound("Member") : TypedResults.Ok(MfaView.From(status));
     }
 }
 
