@@ -181,6 +181,7 @@ public sealed class BadInputTests(WebFrontFixture fixture)
     [InlineData("{\"email\": \"a@example.com\"}")]
     [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": \"staff\"}")]
     [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": [\"no spaces\"]}")]
+    [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": [\"staff\\n\"]}")]
     public async Task InvalidRegistration_Answers400(string body)
     {
         using var response = await Admin.SendAsync(HttpMethod.Post, "/admin/members", body);
