@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ApiSecurity.Bench;
+using ApiSecurity.Testing;
 
 // The benchmark harness (see BENCHMARKS.md):
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]

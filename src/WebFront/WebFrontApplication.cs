@@ -21,8 +21,11 @@ public static class WebFrontApplication
     /// <summary>Largest request body Kestrel accepts (proxied bodies; JSON operations have their own, smaller limit).</summary>
     public const long MaxRequestBodyBytes = 10 * 1024 * 1024;
 
-    /// <summary>Creates the application from command-line arguments.</summary>
-    public static WebApplication Create(string[] args)
+    /// <summary>
+    /// Creates the application from command-line arguments; <paramref name="overrideServices"/> (for tests, e.g. a
+    /// fake clock) runs after every registration of the application.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         // The console's files are copied next to the binaries, so they are found wherever the host starts from.
         var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -58,6 +61,8 @@ public static class WebFrontApplication
         builder.Services.AddHttpForwarder();
         builder.Services.AddHealthChecks();
         builder.Services.AddAdminOpenApi();
+        builder.Services.AddAdminRouteConstraints();
+        builder.Services.AddAdminWireFormat();
         builder.Services.AddSingleton<ApiSecurityMetrics>();
         builder.Services.AddApiSecurityMetrics(includeOrleans: !cluster.UsesRedis);
 
@@ -82,6 +87,7 @@ public static class WebFrontApplication
         builder.Services.AddSingleton<IRcmsOperation, ProxyOperation>();
         builder.Services.AddMemberSelfService(configuration);
         RcmsPipeline.Register(builder.Services);
+        overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
 

@@ -299,17 +299,12 @@ public sealed class MemberSessionGrain(
     private bool InScope(TokenRecord record, string scope) =>
         S.Logins.TryGetValue(record.LoginId, out var login) && string.Equals(login.Scope, scope, StringComparison.Ordinal);
 
-    private TokenRecord? Find(string secret, TokenKind kind)
-    {
-        var hash = Secrets.Hash(secret);
-        if (!S.Tokens.TryGetValue(Convert.ToHexStringLower(hash), out var record) || record.Kind != kind
-            || !Secrets.HashesEqual(hash, record.Hash))
-        {
-            return null;
-        }
-
-        return record;
-    }
+    /// <summary>
+    /// The live record of a presented secret: records are keyed by the secret's SHA-256, so finding one is the
+    /// comparison (the look-up learns nothing about the secret beyond its hash).
+    /// </summary>
+    private TokenRecord? Find(string secret, TokenKind kind) =>
+        S.Tokens.TryGetValue(Secrets.HashKey(secret), out var record) && record.Kind == kind ? record : null;
 
     private long LastSeen(LoginRecord login) =>
         _lastSeenByLogin is not null && _lastSeenByLogin.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;

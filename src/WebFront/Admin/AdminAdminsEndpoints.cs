@@ -13,6 +13,7 @@ public sealed record AdminCreateRequest(
     [property: JsonPropertyName("role")] string? Role);
 
 /// <summary><c>POST /admin/admins/{adminId}/tokens</c>; <c>expires_at</c> in Unix seconds, absent for a token that does not expire.</summary>
+[EmptyBodyAllowed]
 public sealed record AdminTokenRequest([property: JsonPropertyName("expires_at")] long? ExpiresAt);
 
 /// <summary>A named administrator.</summary>
@@ -93,13 +94,13 @@ public static class AdminAdminsEndpoints
 
         admin.MapGet("/admins", ListAdminsAsync).WithSummary("List named administrators");
         admin.MapPost("/admins", CreateAdminAsync).RequirePermission(AdminPermissions.AdminsWrite)
-            .Accepts<AdminCreateRequest>("application/json").WithSummary("Create an administrator: {name, role: admin|operator|viewer}");
-        admin.MapDelete("/admins/{adminId}", DeleteAdminAsync).RequirePermission(AdminPermissions.AdminsWrite)
+            .WithSummary("Create an administrator: {name, role: admin|operator|viewer}");
+        admin.MapWithIds("DELETE", "/admins/{adminId:adminid}", DeleteAdminAsync, NoAdmin).RequirePermission(AdminPermissions.AdminsWrite)
             .WithSummary("Delete an administrator; its tokens stop working within a second on every front");
-        admin.MapGet("/admins/{adminId}/tokens", ListTokensAsync).WithSummary("List an administrator's tokens (never their values)");
-        admin.MapPost("/admins/{adminId}/tokens", IssueTokenAsync).RequirePermission(AdminPermissions.AdminsWrite)
-            .Accepts<AdminTokenRequest>("application/json").WithSummary("Issue a token: {expires_at?}; the value is shown once");
-        admin.MapDelete("/admins/{adminId}/tokens/{tokenId}", RevokeTokenAsync).RequirePermission(AdminPermissions.AdminsWrite)
+        admin.MapWithIds("GET", "/admins/{adminId:adminid}/tokens", ListTokensAsync, NoAdmin).WithSummary("List an administrator's tokens (never their values)");
+        admin.MapWithIds("POST", "/admins/{adminId:adminid}/tokens", IssueTokenAsync, NoAdmin).RequirePermission(AdminPermissions.AdminsWrite)
+            .WithSummary("Issue a token: {expires_at?}; the value is shown once");
+        admin.MapWithIds("DELETE", "/admins/{adminId:adminid}/tokens/{tokenId:maxlength(64)}", RevokeTokenAsync, _ => AdminHttp.NotFound("Token")).RequirePermission(AdminPermissions.AdminsWrite)
             .WithSummary("Revoke a token");
 
         admin.MapGet("/audit", ListAuditAsync).WithSummary("The audit trail, newest first: since (Unix seconds), admin (name), api_id, limit (≤ 500), before (seq)");
@@ -126,15 +127,10 @@ public static class AdminAdminsEndpoints
         return TypedResults.Ok(new AdminListView(list.Select(AdminView.From).ToList()));
     }
 
-    private static async Task<IResult> CreateAdminAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AdminView>, ProblemHttpResult>> CreateAdminAsync(AdminBody<AdminCreateRequest> request, HttpContext context, IGrainFactory grains)
     {
-        var (body, problem) = await AdminHttp.ReadAsync<AdminCreateRequest>(context.Request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        context.Audit().On("admin_name", body!.Name).Says($"role: {body.Role}");
+        var body = request.Value;
+        context.Audit().On("admin_name", body.Name).Says($"role: {body.Role}");
         var result = await grains.GetGrain<IAdminDirectoryGrain>(0).CreateAsync(body.Name, body.Role);
         if (result.Value is { } created)
         {
@@ -144,9 +140,9 @@ public static class AdminAdminsEndpoints
         return AdminHttp.Map(result, a => TypedResults.Created($"/admin/admins/{a.AdminId}", AdminView.From(a)));
     }
 
-    private static async Task<IResult> DeleteAdminAsync(string adminId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAdminAsync(string adminId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
-        var was = AdminTokenFormat.IsAdminId(adminId) ? await grains.GetGrain<IAdminDirectoryGrain>(0).DeleteAsync(adminId) : null;
+        var was = await grains.GetGrain<IAdminDirectoryGrain>(0).DeleteAsync(adminId);
         credentials.Forget(adminId);
         if (was is null)
         {
@@ -157,30 +153,19 @@ public static class AdminAdminsEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ListTokensAsync(string adminId, IGrainFactory grains)
+    private static async Task<Results<Ok<AdminTokenListView>, ProblemHttpResult>> ListTokensAsync(string adminId, IGrainFactory grains)
     {
-        var tokens = AdminTokenFormat.IsAdminId(adminId) ? await grains.GetGrain<IAdminGrain>(adminId).ListTokensAsync() : null;
+        var tokens = await grains.GetGrain<IAdminGrain>(adminId).ListTokensAsync();
         return tokens is null
             ? AdminHttp.NotFound("Administrator")
             : TypedResults.Ok(new AdminTokenListView(tokens.Select(t => AdminTokenView.From(t)).ToList()));
     }
 
-    private static async Task<IResult> IssueTokenAsync(string adminId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AdminTokenView>, ProblemHttpResult>> IssueTokenAsync(string adminId, AdminBody<AdminTokenRequest> body, HttpContext context, IGrainFactory grains)
     {
-        if (!AdminTokenFormat.IsAdminId(adminId))
-        {
-            return AdminHttp.NotFound("Administrator");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync(context.Request, new AdminTokenRequest(null));
-        if (problem is not null)
-        {
-            return problem;
-        }
-
         var grain = grains.GetGrain<IAdminGrain>(adminId);
         context.Audit().On("admin_name", (await grain.GetAsync())?.Name);
-        var result = await grain.IssueTokenAsync(body!.ExpiresAt);
+        var result = await grain.IssueTokenAsync(body.Value.ExpiresAt);
         if (result.Value is { } issued)
         {
             // The id and expiry only: the value is the secret and goes to the caller alone.
@@ -190,13 +175,8 @@ public static class AdminAdminsEndpoints
         return AdminHttp.Map(result, t => TypedResults.Created($"/admin/admins/{adminId}/tokens/{t.Info.TokenId}", AdminTokenView.From(t.Info, t.Value)));
     }
 
-    private static async Task<IResult> RevokeTokenAsync(string adminId, string tokenId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string adminId, string tokenId, HttpContext context, IGrainFactory grains, AdminCredentialResolver credentials)
     {
-        if (!AdminTokenFormat.IsAdminId(adminId) || tokenId.Length > 64)
-        {
-            return AdminHttp.NotFound("Token");
-        }
-
         var grain = grains.GetGrain<IAdminGrain>(adminId);
         context.Audit().On("admin_name", (await grain.GetAsync())?.Name);
         var revoked = await grain.RevokeTokenAsync(tokenId);
@@ -204,7 +184,10 @@ public static class AdminAdminsEndpoints
         return revoked ? TypedResults.NoContent() : AdminHttp.NotFound("Token");
     }
 
-    private static async Task<IResult> ListAuditAsync(IGrainFactory grains, long? since, string? admin, string? api_id, int? limit, long? before)
+    /// <summary>What a call with a malformed administrator id answers: the same as for one that does not exist.</summary>
+    private static ProblemHttpResult NoAdmin(HttpContext context) => AdminHttp.NotFound("Administrator");
+
+    private static async Task<Results<Ok<AuditListView>, ProblemHttpResult>> ListAuditAsync(IGrainFactory grains, long? since, string? admin, string? api_id, int? limit, long? before)
     {
         if (limit is < 1 or > 500)
         {

@@ -93,8 +93,8 @@ public static partial class AdminAuditMiddleware
         var services = context.RequestServices;
         var user = context.User;
         var authenticated = user.FindFirst(AdminPermissions.NameClaim) is not null;
-        var action = context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
-            ? $"{context.Request.Method} {(pattern.StartsWith('/') ? pattern : "/" + pattern)}"
+        var action = context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern }
+            ? $"{context.Request.Method} {AdminRoutes.Display(pattern)}"
             : $"{context.Request.Method} {AdminAuditNote.Bound(context.Request.Path.Value ?? "/", 200)}";
 
         var target = new Dictionary<string, string>(StringComparer.Ordinal);

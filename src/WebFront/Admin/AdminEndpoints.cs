@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Sessions;
@@ -8,55 +7,57 @@ using ApiSecurity.Hosting.Admin;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiSecurity.WebFront.Admin;
 
 /// <summary>The admin API under <c>/admin</c> (snake_case JSON, RFC 9457 problems), behind the admin bearer token.</summary>
-public static partial class AdminEndpoints
+public static class AdminEndpoints
 {
     /// <summary>Maps every admin route.</summary>
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy).WithTags("admin");
+        var admin = app.MapGroup("/admin").RequireAuthorization(AdminAuthenticationHandler.Policy).WithTags("admin")
+            .AddEndpointFilter(AdminBody.Filter);
 
         admin.MapGet("/apis", ListApisAsync).WithSummary("List APIs");
-        admin.MapGet("/apis/{apiId}", GetApiAsync).WithSummary("Read an API: security, CORS, endpoints");
-        admin.MapPut("/apis/{apiId}", UpsertApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Create (201) or update (200) an API: {name, enabled}");
-        admin.MapDelete("/apis/{apiId}", DeleteApiAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
-        admin.MapPut("/apis/{apiId}/security", SetSecurityAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
-        admin.MapPut("/apis/{apiId}/cors", SetCorsAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
-        admin.MapGet("/apis/{apiId}/endpoints", ListEndpointsAsync).WithSummary("List endpoints");
-        admin.MapPost("/apis/{apiId}/endpoints", AddEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
-        admin.MapPut("/apis/{apiId}/endpoints/{endpointId}", UpdateEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
-        admin.MapDelete("/apis/{apiId}/endpoints/{endpointId}", RemoveEndpointAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Remove an endpoint (409 when the mode needs it)");
-        admin.MapGet("/apis/{apiId}/static-tokens", ListStaticTokensAsync).WithSummary("List static tokens (never their values)");
-        admin.MapPost("/apis/{apiId}/static-tokens", IssueStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
-        admin.MapDelete("/apis/{apiId}/static-tokens/{tokenId}", RevokeStaticTokenAsync).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Revoke a static token");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}", GetApiAsync, NoApi).WithSummary("Read an API: security, CORS, endpoints");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}", UpsertApiAsync, _ => InvalidApiId()).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Create (201) or update (200) an API: {name, enabled}");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}", DeleteApiAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Delete an API (its tokens never work on a later API of the same id)");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/security", SetSecurityAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set the security mode and IP allow-list: {mode, ip_restriction}");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/cors", SetCorsAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Set CORS: {allow_origins, allow_methods, allow_headers, max_age, allow_credentials}");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}/endpoints", ListEndpointsAsync, NoApi).WithSummary("List endpoints");
+        admin.MapWithIds("POST", "/apis/{apiId:apiid}/endpoints", AddEndpointAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Add an endpoint: {method, path, category, model, operation, settings}");
+        admin.MapWithIds("PUT", "/apis/{apiId:apiid}/endpoints/{endpointId:endpointid}", UpdateEndpointAsync, NoEndpoint).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Edit an endpoint in place, keeping its id: {method, path, category, model, operation, settings} (409 when the mode needs what it would lose)");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}/endpoints/{endpointId:endpointid}", RemoveEndpointAsync, NoEndpoint).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Remove an endpoint (409 when the mode needs it)");
+        admin.MapWithIds("GET", "/apis/{apiId:apiid}/static-tokens", ListStaticTokensAsync, NoApi).WithSummary("List static tokens (never their values)");
+        admin.MapWithIds("POST", "/apis/{apiId:apiid}/static-tokens", IssueStaticTokenAsync, NoApi).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Issue a static token: {memo, expires_at, member_id}; the value is shown once");
+        admin.MapWithIds("DELETE", "/apis/{apiId:apiid}/static-tokens/{tokenId:maxlength(64)}", RevokeStaticTokenAsync, _ => AdminHttp.NotFound("Static token")).RequirePermission(AdminPermissions.ApisWrite).WithSummary("Revoke a static token");
 
         admin.MapGet("/static-tokens/expiring", ListExpiringStaticTokensAsync).WithSummary("Static tokens of every API that expire within `days` (default 7, at most 365), soonest first");
 
         admin.MapGet("/members", ListMembersAsync).WithSummary("List members (offset, limit)");
         admin.MapPost("/members", RegisterMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Register a member: {email, password, name1, name2, nickname, groups}");
-        admin.MapGet("/members/{memberId}", GetMemberAsync).WithSummary("Read a member");
-        admin.MapDelete("/members/{memberId}", DeleteMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
-        admin.MapPost("/members/{memberId}/unlock", UnlockMemberAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}", GetMemberAsync, NoMember).WithSummary("Read a member");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}", DeleteMemberAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Delete a member and end all its logins");
+        admin.MapWithIds("POST", "/members/{memberId:memberid}/unlock", UnlockMemberAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("Unlock a member locked out by failed logins");
         admin.MapAdminMfa();
-        admin.MapGet("/members/{memberId}/logins", ListLoginHistoryAsync).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
-        admin.MapGet("/members/{memberId}/sessions", ListSessionsAsync).WithSummary("List a member's live logins");
-        admin.MapDelete("/members/{memberId}/sessions", RevokeSessionsAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");
-        admin.MapDelete("/members/{memberId}/sessions/{sessionId}", RevokeSessionAsync).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End one login");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}/logins", ListLoginHistoryAsync, NoMember).WithSummary("A member's most recent login attempts (time, client IP, outcome), newest first");
+        admin.MapWithIds("GET", "/members/{memberId:memberid}/sessions", ListSessionsAsync, NoMember).WithSummary("List a member's live logins");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}/sessions", RevokeSessionsAsync, NoMember).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End every login of a member");
+        admin.MapWithIds("DELETE", "/members/{memberId:memberid}/sessions/{sessionId:maxlength(64)}", RevokeSessionAsync, NoSession).RequirePermission(AdminPermissions.MembersWrite).WithSummary("End one login");
 
         admin.MapAdminAdmins();
     }
 
-    private static async Task<IResult> ListApisAsync(IGrainFactory grains)
+    private static async Task<Ok<ApiListView>> ListApisAsync(IGrainFactory grains)
     {
         var ids = await ApiIdsAsync(grains);
         var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IApiGrain>(id).GetSnapshotAsync()));
         var list = snapshots.OfType<ApiSnapshot>()
             .Select(s => new ApiSummary(s.ApiId, s.Name, s.Enabled, s.Mode.ToWire(), s.Endpoints.Count, s.Version))
             .ToList();
-        return AdminHttp.Ok(new { apis = list });
+        return TypedResults.Ok(new ApiListView(list));
     }
 
     /// <summary>Every existing API id, in order (from the catalog).</summary>
@@ -66,66 +67,50 @@ public static partial class AdminEndpoints
         return catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
     }
 
-    private static async Task<IResult> GetApiAsync(string apiId, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiView>, ProblemHttpResult>> GetApiAsync(string apiId, IGrainFactory grains)
     {
-        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
-        return snapshot is null ? AdminHttp.NotFound("API") : AdminHttp.Ok(ApiView.From(snapshot));
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
+        return snapshot is null ? AdminHttp.NotFound("API") : TypedResults.Ok(ApiView.From(snapshot));
     }
 
-    private static async Task<IResult> UpsertApiAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<Created<ApiView>, Ok<ApiView>, ProblemHttpResult>> UpsertApiAsync(string apiId, AdminBody<ApiUpsertRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return InvalidApiId();
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync(request, new ApiUpsertRequest(null, null));
-        if (problem is not null)
-        {
-            return problem;
-        }
-
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
-        var result = await grains.GetGrain<IApiGrain>(apiId).UpsertAsync(body!.Name, body.Enabled);
+        var result = await grains.GetGrain<IApiGrain>(apiId).UpsertAsync(body.Value.Name, body.Value.Enabled);
         var after = result.Value?.Snapshot;
-        request.HttpContext.Audit().On("api_name", after?.Name ?? before?.Name ?? body.Name)
+        context.Audit().On("api_name", after?.Name ?? before?.Name ?? body.Value.Name)
             .Says(before is null ? "created" : "updated")
-            .Changed("name", before?.Name, after?.Name ?? body.Name)
-            .Changed("enabled", Text(before?.Enabled), Text(after?.Enabled ?? body.Enabled));
+            .Changed("name", before?.Name, after?.Name ?? body.Value.Name)
+            .Changed("enabled", Text(before?.Enabled), Text(after?.Enabled ?? body.Value.Enabled));
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, r => AdminHttp.Ok(ApiView.From(r.Snapshot), r.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
-    }
-
-    private static async Task<IResult> DeleteApiAsync(string apiId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
-    {
-        if (!IsApiId(apiId))
+        if (result.Outcome != AdminOutcome.Ok)
         {
-            return AdminHttp.NotFound("API");
+            return AdminHttp.Failure(result);
         }
 
+        var view = ApiView.From(result.Value!.Snapshot);
+        if (result.Value.Created)
+        {
+            return TypedResults.Created($"/admin/apis/{apiId}", view);
+        }
+
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteApiAsync(string apiId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
+    {
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         context.Audit().On("api_name", before?.Name).Says(before is null ? "no such API" : $"deleted (mode was {before.Mode.ToWire()}, {before.Endpoints.Count} endpoints)");
 
         var result = await grains.GetGrain<IApiGrain>(apiId).DeleteAsync();
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, _ => Results.NoContent());
+        return AdminHttp.Map(result, _ => TypedResults.NoContent());
     }
 
-    private static async Task<IResult> SetSecurityAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<Ok<ApiView>, ProblemHttpResult>> SetSecurityAsync(string apiId, AdminBody<SecurityRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync<SecurityRequest>(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
         List<string>? entries = null;
-        if (body!.IpRestriction is { } ip)
+        if (body.Value.IpRestriction is { } ip)
         {
             switch (ip.ValueKind)
             {
@@ -143,177 +128,118 @@ public static partial class AdminEndpoints
             }
         }
 
-        if (body.Mode is null && entries is null)
+        if (body.Value.Mode is null && entries is null)
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "mode or ip_restriction is required.",
                 [new AdminError("required", "mode is required", "mode")]);
         }
 
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
-        var result = await grains.GetGrain<IApiGrain>(apiId).SetSecurityAsync(body.Mode, entries);
-        var note = request.HttpContext.Audit().On("api_name", before?.Name)
-            .Changed("mode", before?.Mode.ToWire(), result.Value?.Mode.ToWire() ?? body.Mode)
+        var result = await grains.GetGrain<IApiGrain>(apiId).SetSecurityAsync(body.Value.Mode, entries);
+        var note = context.Audit().On("api_name", before?.Name)
+            .Changed("mode", before?.Mode.ToWire(), result.Value?.Mode.ToWire() ?? body.Value.Mode)
             .Changed("ip_restriction", List(before?.IpRestriction), List(result.Value?.IpRestriction ?? entries ?? before?.IpRestriction));
         if (result.Outcome != AdminOutcome.Ok)
         {
             note.Says("refused: " + string.Join(" ", result.Errors.Select(e => e.Message)));
         }
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, s => AdminHttp.Ok(ApiView.From(s)));
+        return AdminHttp.Map(result, s => TypedResults.Ok(ApiView.From(s)));
     }
 
-    private static async Task<IResult> SetCorsAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<Ok<CorsView>, ProblemHttpResult>> SetCorsAsync(string apiId, AdminBody<CorsRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync<CorsRequest>(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var settings = new CorsSettings(body!.AllowOrigins ?? [], body.AllowMethods ?? [], body.AllowHeaders ?? [], body.MaxAge, body.AllowCredentials ?? false);
+        var settings = new CorsSettings(body.Value.AllowOrigins ?? [], body.Value.AllowMethods ?? [], body.Value.AllowHeaders ?? [], body.Value.MaxAge, body.Value.AllowCredentials ?? false);
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         var result = await grains.GetGrain<IApiGrain>(apiId).SetCorsAsync(settings);
-        request.HttpContext.Audit().On("api_name", before?.Name)
+        context.Audit().On("api_name", before?.Name)
             .Changed("allow_origins", List(before?.Cors.AllowOrigins), List(settings.AllowOrigins))
             .Changed("allow_methods", List(before?.Cors.AllowMethods), List(settings.AllowMethods))
             .Changed("allow_headers", List(before?.Cors.AllowHeaders), List(settings.AllowHeaders))
             .Changed("max_age", Text(before?.Cors.MaxAge), Text(settings.MaxAge))
             .Changed("allow_credentials", Text(before?.Cors.AllowCredentials), Text<bool>(settings.AllowCredentials));
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, s => AdminHttp.Ok(CorsView.From(s.Cors)));
+        return AdminHttp.Map(result, s => TypedResults.Ok(CorsView.From(s.Cors)));
     }
 
-    private static async Task<IResult> ListEndpointsAsync(string apiId, IGrainFactory grains)
+    private static async Task<Results<Ok<EndpointListView>, ProblemHttpResult>> ListEndpointsAsync(string apiId, IGrainFactory grains)
     {
-        var snapshot = IsApiId(apiId) ? await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync() : null;
+        var snapshot = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
         return snapshot is null
             ? AdminHttp.NotFound("API")
-            : AdminHttp.Ok(new { endpoints = snapshot.Endpoints.Select(EndpointView.From).ToList() });
+            : TypedResults.Ok(new EndpointListView(snapshot.Endpoints.Select(EndpointView.From).ToList()));
     }
 
-    private static async Task<IResult> AddEndpointAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<Created<EndpointView>, ProblemHttpResult>> AddEndpointAsync(string apiId, AdminBody<EndpointRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (body!.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        if (body.Value.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
                 [new AdminError("invalid", "settings must be a JSON object", "settings")]);
         }
 
-        var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        var settings = body.Value.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
         var result = await grains.GetGrain<IApiGrain>(apiId).AddEndpointAsync(
-            new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
-        request.HttpContext.Audit().On("endpoint_id", result.Value?.Id.ToString(CultureInfo.InvariantCulture))
-            .Says($"added {body.Method} {body.Path} ({body.Operation})").Says(Refusal(result));
+            new NewEndpoint(body.Value.Method, body.Value.Path, body.Value.Category, body.Value.Model, body.Value.Operation, settings));
+        context.Audit().On("endpoint_id", result.Value?.Id.ToString(CultureInfo.InvariantCulture))
+            .Says($"added {body.Value.Method} {body.Value.Path} ({body.Value.Operation})").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e), StatusCodes.Status201Created));
+        return AdminHttp.Map(result, e => TypedResults.Created($"/admin/apis/{apiId}/endpoints/{e.Id}", EndpointView.From(e)));
     }
 
-    private static async Task<IResult> UpdateEndpointAsync(string apiId, string endpointId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<Ok<EndpointView>, ProblemHttpResult>> UpdateEndpointAsync(string apiId, long endpointId, AdminBody<EndpointRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return AdminHttp.NotFound("Endpoint");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync<EndpointRequest>(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (body!.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        if (body.Value.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
                 [new AdminError("invalid", "settings must be a JSON object", "settings")]);
         }
 
-        var settings = body.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
-        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
+        var settings = body.Value.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == endpointId);
         var result = await grains.GetGrain<IApiGrain>(apiId).UpdateEndpointAsync(
-            id, new NewEndpoint(body.Method, body.Path, body.Category, body.Model, body.Operation, settings));
-        request.HttpContext.Audit()
-            .Changed("endpoint", old is null ? null : $"{old.Method} {old.Path} ({old.Operation.Name()})", $"{body.Method} {body.Path} ({body.Operation})")
+            endpointId, new NewEndpoint(body.Value.Method, body.Value.Path, body.Value.Category, body.Value.Model, body.Value.Operation, settings));
+        context.Audit()
+            .Changed("endpoint", old is null ? null : $"{old.Method} {old.Path} ({old.Operation.Name()})", $"{body.Value.Method} {body.Value.Path} ({body.Value.Operation})")
             .Changed("settings", old?.SettingsJson, settings ?? "{}").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, e => AdminHttp.Ok(EndpointView.From(e)));
+        return AdminHttp.Map(result, e => TypedResults.Ok(EndpointView.From(e)));
     }
 
-    private static async Task<IResult> RemoveEndpointAsync(string apiId, string endpointId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveEndpointAsync(string apiId, long endpointId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache)
     {
-        if (!IsApiId(apiId) || !long.TryParse(endpointId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return AdminHttp.NotFound("Endpoint");
-        }
-
-        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == id);
+        var old = (await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())?.Endpoints.FirstOrDefault(e => e.Id == endpointId);
         context.Audit().Says(old is null ? "no such endpoint" : $"removing {old.Method} {old.Path} ({old.Operation.Name()})");
 
-        var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(id);
+        var result = await grains.GetGrain<IApiGrain>(apiId).RemoveEndpointAsync(endpointId);
         await RefreshOnSuccessAsync(result, apiId, cache);
-        return AdminHttp.Map(result, _ => Results.NoContent());
+        return AdminHttp.Map(result, _ => TypedResults.NoContent());
     }
 
-    private static async Task<IResult> ListStaticTokensAsync(string apiId, IGrainFactory grains)
+    private static async Task<Results<Ok<StaticTokenListView>, ProblemHttpResult>> ListStaticTokensAsync(string apiId, IGrainFactory grains)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
         var result = await grains.GetGrain<IApiGrain>(apiId).ListStaticTokensAsync();
-        return AdminHttp.Map(result, list => AdminHttp.Ok(new { static_tokens = list.Select(t => StaticTokenView.From(t)).ToList() }));
+        return AdminHttp.Map(result, list => TypedResults.Ok(new StaticTokenListView(list.Select(t => StaticTokenView.From(t)).ToList())));
     }
 
-    private static async Task<IResult> IssueStaticTokenAsync(string apiId, HttpRequest request, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
+    private static async Task<Results<Created<StaticTokenView>, ProblemHttpResult>> IssueStaticTokenAsync(string apiId, AdminBody<StaticTokenRequest> body, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
-        if (!IsApiId(apiId))
-        {
-            return AdminHttp.NotFound("API");
-        }
-
-        var (body, problem) = await AdminHttp.ReadAsync(request, new StaticTokenRequest(null, null, null));
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await grains.GetGrain<IApiGrain>(apiId).IssueStaticTokenAsync(body!.Memo, body.ExpiresAt, body.MemberId);
+        var result = await grains.GetGrain<IApiGrain>(apiId).IssueStaticTokenAsync(body.Value.Memo, body.Value.ExpiresAt, body.Value.MemberId);
 
         // The token's id, memo and expiry only: its value is the secret and goes to the caller alone.
-        request.HttpContext.Audit().On("token_id", result.Value?.Info.Id)
-            .Says($"static token memo: {body.Memo}, expires_at: {Text(body.ExpiresAt)}, member_id: {Text(body.MemberId)}").Says(Refusal(result));
+        context.Audit().On("token_id", result.Value?.Info.Id)
+            .Says($"static token memo: {body.Value.Memo}, expires_at: {Text(body.Value.ExpiresAt)}, member_id: {Text(body.Value.MemberId)}").Says(Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
         if (result.Outcome == AdminOutcome.Ok)
         {
             metrics.Issued("static");
         }
 
-        return AdminHttp.Map(result, t => AdminHttp.Ok(StaticTokenView.From(t.Info, t.Value), StatusCodes.Status201Created));
+        return AdminHttp.Map(result, t => TypedResults.Created($"/admin/apis/{apiId}/static-tokens/{t.Info.Id}", StaticTokenView.From(t.Info, t.Value)));
     }
 
-    private static async Task<IResult> RevokeStaticTokenAsync(string apiId, string tokenId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeStaticTokenAsync(string apiId, string tokenId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, ApiSecurityMetrics metrics)
     {
-        if (!IsApiId(apiId) || tokenId.Length > 64)
-        {
-            return AdminHttp.NotFound("Static token");
-        }
-
         var result = await grains.GetGrain<IApiGrain>(apiId).RevokeStaticTokenAsync(tokenId);
         context.Audit().Says(result.Outcome == AdminOutcome.Ok ? "static token revoked" : Refusal(result));
         await RefreshOnSuccessAsync(result, apiId, cache);
@@ -322,72 +248,66 @@ public static partial class AdminEndpoints
             metrics.Revoked("static");
         }
 
-        return AdminHttp.Map(result, _ => Results.NoContent());
+        return AdminHttp.Map(result, _ => TypedResults.NoContent());
     }
 
-    private static async Task<IResult> ListMembersAsync(IGrainFactory grains, int? offset, int? limit)
+    private static async Task<Ok<MemberListView>> ListMembersAsync(IGrainFactory grains, int? offset, int? limit)
     {
         var ids = await grains.GetGrain<IMemberDirectoryGrain>(0).ListAsync(offset ?? 0, limit ?? 100);
         var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IMemberGrain>(id).GetProfileAsync()));
-        return AdminHttp.Ok(new { members = profiles.OfType<MemberProfile>().Select(MemberView.From).ToList() });
+        return TypedResults.Ok(new MemberListView(profiles.OfType<MemberProfile>().Select(MemberView.From).ToList()));
     }
 
-    private static async Task<IResult> RegisterMemberAsync(HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<MemberView>, ProblemHttpResult>> RegisterMemberAsync(AdminBody<MemberRequest> body, HttpContext context, IGrainFactory grains)
     {
-        var (body, problem) = await AdminHttp.ReadAsync<MemberRequest>(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var member = new NewMember(body!.Email, body.Password, body.Name1, body.Name2, body.Nickname, body.Groups);
+        var member = new NewMember(body.Value.Email, body.Value.Password, body.Value.Name1, body.Value.Name2, body.Value.Nickname, body.Value.Groups);
 
         // Never the password: only who was registered, in which groups.
-        request.HttpContext.Audit().On("member_email", body.Email).Says($"register member, groups: {List(body.Groups)}");
+        context.Audit().On("member_email", body.Value.Email).Says($"register member, groups: {List(body.Value.Groups)}");
         var errors = MemberValidation.Validate(member);
         if (errors.Count > 0)
         {
-            return AdminHttp.Map(AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, errors), _ => Results.Ok());
+            return AdminHttp.Failure(AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, errors));
         }
 
         var result = await grains.GetGrain<IEmailIndexGrain>(MemberValidation.NormalizeEmail(member.Email)!).RegisterAsync(member);
-        request.HttpContext.Audit().On("member_id", result.Value?.MemberId.ToString(CultureInfo.InvariantCulture)).Says(Refusal(result));
-        return AdminHttp.Map(result, p => AdminHttp.Ok(MemberView.From(p), StatusCodes.Status201Created));
+        context.Audit().On("member_id", result.Value?.MemberId.ToString(CultureInfo.InvariantCulture)).Says(Refusal(result));
+        return AdminHttp.Map(result, p => TypedResults.Created($"/admin/members/{p.MemberId}", MemberView.From(p)));
     }
 
-    private static async Task<IResult> GetMemberAsync(string memberId, IGrainFactory grains)
+    private static async Task<Results<Ok<MemberView>, ProblemHttpResult>> GetMemberAsync(long memberId, IGrainFactory grains)
     {
-        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
-        return profile is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MemberView.From(profile));
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
+        return profile is null ? AdminHttp.NotFound("Member") : TypedResults.Ok(MemberView.From(profile));
     }
 
-    private static async Task<IResult> DeleteMemberAsync(string memberId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteMemberAsync(long memberId, HttpContext context, IGrainFactory grains, ApiSnapshotCache cache, SessionValidationCache sessions, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "deleted member and ended all its logins");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).DeleteAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).DeleteAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        sessions.Forget(id);
+        sessions.Forget(memberId);
         metrics.Revoked("member");
         await cache.PollAsync();
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> UnlockMemberAsync(string memberId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<MemberView>, ProblemHttpResult>> UnlockMemberAsync(long memberId, HttpContext context, IGrainFactory grains)
     {
         await NoteMemberAsync(context, memberId, grains, "unlocked");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).UnlockAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).UnlockAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var profile = await grains.GetGrain<IMemberGrain>(id).GetProfileAsync();
-        return AdminHttp.Ok(MemberView.From(profile!));
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
+        return TypedResults.Ok(MemberView.From(profile!));
     }
 
-    private static async Task<IResult> ListExpiringStaticTokensAsync(IGrainFactory grains, TimeProvider time, int? days)
+    private static async Task<Results<Ok<ExpiringStaticTokenListView>, ProblemHttpResult>> ListExpiringStaticTokensAsync(IGrainFactory grains, TimeProvider time, int? days)
     {
         if (days is < 1 or > 365)
         {
@@ -404,60 +324,60 @@ public static partial class AdminEndpoints
             .SelectMany(l => l.Result.Value!.Where(t => t.ExpiresAt > now && t.ExpiresAt <= horizon).Select(t => ExpiringStaticTokenView.From(l.ApiId, t)))
             .OrderBy(t => t.ExpiresAt)
             .ToList();
-        return AdminHttp.Ok(new { static_tokens = expiring });
+        return TypedResults.Ok(new ExpiringStaticTokenListView(expiring));
     }
 
-    private static async Task<IResult> ListLoginHistoryAsync(string memberId, IGrainFactory grains)
+    private static async Task<Results<Ok<LoginHistoryView>, ProblemHttpResult>> ListLoginHistoryAsync(long memberId, IGrainFactory grains)
     {
-        var history = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetLoginHistoryAsync() : null;
+        var history = await grains.GetGrain<IMemberGrain>(memberId).GetLoginHistoryAsync();
         return history is null
             ? AdminHttp.NotFound("Member")
-            : AdminHttp.Ok(new { logins = history.Select(LoginAttemptView.From).ToList() });
+            : TypedResults.Ok(new LoginHistoryView(history.Select(LoginAttemptView.From).ToList()));
     }
 
-    private static async Task<IResult> ListSessionsAsync(string memberId, IGrainFactory grains)
+    private static async Task<Results<Ok<SessionListView>, ProblemHttpResult>> ListSessionsAsync(long memberId, IGrainFactory grains)
     {
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var sessions = await grains.GetGrain<IMemberSessionGrain>(id).ListAsync();
-        return AdminHttp.Ok(new { sessions = sessions.Select(SessionView.From).ToList() });
+        var sessions = await grains.GetGrain<IMemberSessionGrain>(memberId).ListAsync();
+        return TypedResults.Ok(new SessionListView(sessions.Select(SessionView.From).ToList()));
     }
 
-    private static async Task<IResult> RevokeSessionsAsync(string memberId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<Results<Ok<RevokedView>, ProblemHttpResult>> RevokeSessionsAsync(long memberId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "ended every login");
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ExistsAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).ExistsAsync())
         {
             return AdminHttp.NotFound("Member");
         }
 
-        var revoked = await grains.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
-        cache.Forget(id);
+        var revoked = await grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAllAsync();
+        cache.Forget(memberId);
         metrics.Revoked("session", revoked);
-        return AdminHttp.Ok(new { revoked });
+        return TypedResults.Ok(new RevokedView(revoked));
     }
 
-    private static async Task<IResult> RevokeSessionAsync(string memberId, string sessionId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessionAsync(long memberId, string sessionId, HttpContext context, IGrainFactory grains, SessionValidationCache cache, ApiSecurityMetrics metrics)
     {
         await NoteMemberAsync(context, memberId, grains, "ended one login");
-        if (!TryMemberId(memberId, out var id) || sessionId.Length > 64 || !await grains.GetGrain<IMemberSessionGrain>(id).RevokeAsync(sessionId))
+        if (!await grains.GetGrain<IMemberSessionGrain>(memberId).RevokeAsync(sessionId))
         {
             return AdminHttp.NotFound("Session");
         }
 
-        cache.Forget(id);
+        cache.Forget(memberId);
         metrics.Revoked("session");
 
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>Names the member (id and email as they are before the change) in the audit entry.</summary>
-    private static async Task NoteMemberAsync(HttpContext context, string memberId, IGrainFactory grains, string what)
+    private static async Task NoteMemberAsync(HttpContext context, long memberId, IGrainFactory grains, string what)
     {
-        var profile = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetProfileAsync() : null;
+        var profile = await grains.GetGrain<IMemberGrain>(memberId).GetProfileAsync();
         context.Audit().On("member_email", profile?.Email).Says(profile is null ? "no such member" : what);
     }
 
@@ -477,14 +397,20 @@ public static partial class AdminEndpoints
         }
     }
 
-    private static bool TryMemberId(string text, out long id) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+    // What a call with a malformed id answers (see AdminRoutes.MapWithIds): the same as for an id that does not exist,
+    // except that PUT /apis/{apiId} would create the API, so a malformed id there is a bad request.
+    private static ProblemHttpResult NoApi(HttpContext context) => AdminHttp.NotFound("API");
 
-    private static bool IsApiId(string apiId) => ApiIdPattern().IsMatch(apiId);
+    private static ProblemHttpResult NoEndpoint(HttpContext context) => AdminHttp.NotFound("Endpoint");
 
-    private static IResult InvalidApiId() => AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request",
-        "apiId must be 1-64 letters, digits, '-' or '_'.", [new AdminError("invalid", "apiId must be 1-64 letters, digits, '-' or '_'", "api_id")]);
+    private static ProblemHttpResult NoSession(HttpContext context) => AdminHttp.NotFound("Session");
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ApiIdPattern();
+    internal static ProblemHttpResult NoMember(HttpContext context)
+    {
+        context.Audit().Says("no such member");
+        return AdminHttp.NotFound("Member");
+    }
+
+    private static ProblemHttpResult InvalidApiId() => AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request",
+        $"apiId must be {ApiIds.Rule}.", [new AdminError("invalid", $"apiId must be {ApiIds.Rule}", "api_id")]);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Hosting.Admin;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApiSecurity.WebFront.Admin;
 
@@ -10,23 +10,23 @@ public static class AdminMfaEndpoints
     /// <summary>Maps the routes onto the admin group (which carries the admin authorization).</summary>
     public static RouteGroupBuilder MapAdminMfa(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/members/{memberId}/mfa", GetAsync)
+        admin.MapWithIds("GET", "/members/{memberId:memberid}/mfa", GetAsync, AdminEndpoints.NoMember)
             .WithSummary("A member's second factor: {enrolled, enrolled_at, pending, recovery_codes_left}");
-        admin.MapPost("/members/{memberId}/mfa", ResetAsync)
+        admin.MapWithIds("POST", "/members/{memberId:memberid}/mfa", ResetAsync, AdminEndpoints.NoMember)
             .RequirePermission(AdminPermissions.MembersWrite)
             .WithSummary("Reset a member's second factor (the member logs in with the password alone and may enrol again); answers the new state");
         return admin;
     }
 
-    private static async Task<IResult> GetAsync(string memberId, IGrainFactory grains)
+    private static async Task<Results<Ok<MfaView>, ProblemHttpResult>> GetAsync(long memberId, IGrainFactory grains)
     {
-        var status = TryMemberId(memberId, out var id) ? await grains.GetGrain<IMemberGrain>(id).GetMfaStatusAsync() : null;
-        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+        var status = await grains.GetGrain<IMemberGrain>(memberId).GetMfaStatusAsync();
+        return status is null ? AdminHttp.NotFound("Member") : TypedResults.Ok(MfaView.From(status));
     }
 
-    private static async Task<IResult> ResetAsync(string memberId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<MfaView>, ProblemHttpResult>> ResetAsync(long memberId, HttpContext context, IGrainFactory grains)
     {
-        if (!TryMemberId(memberId, out var id) || !await grains.GetGrain<IMemberGrain>(id).ResetMfaAsync())
+        if (!await grains.GetGrain<IMemberGrain>(memberId).ResetMfaAsync())
         {
             context.Audit().Says("no such member");
             return AdminHttp.NotFound("Member");
@@ -34,12 +34,9 @@ public static class AdminMfaEndpoints
 
         context.Audit().Says("second factor reset");
 
-        var status = await grains.GetGrain<IMemberGrain>(id).GetMfaStatusAsync();
-        return status is null ? AdminHttp.NotFound("Member") : AdminHttp.Ok(MfaView.From(status));
+        var status = await grains.GetGrain<IMemberGrain>(memberId).GetMfaStatusAsync();
+        return status is null ? AdminHttp.NotFound("Member") : TypedResults.Ok(MfaView.From(status));
     }
-
-    private static bool TryMemberId(string text, out long id) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
 }
 
 /// <summary>A member's second factor as the admin API shows it (never the secret or the codes).</summary>

@@ -6,6 +6,7 @@ using ApiSecurity.Grains.Sessions;
 namespace ApiSecurity.WebFront.Admin;
 
 /// <summary><c>PUT /admin/apis/{apiId}</c>.</summary>
+[EmptyBodyAllowed]
 public sealed record ApiUpsertRequest(string? Name, bool? Enabled);
 
 /// <summary><c>PUT /admin/apis/{apiId}/security</c>. <c>ip_restriction</c> is an array of entries or one string with one entry per line.</summary>
@@ -18,6 +19,7 @@ public sealed record CorsRequest(List<string>? AllowOrigins, List<string>? Allow
 public sealed record EndpointRequest(string? Method, string? Path, string? Category, string? Model, string? Operation, JsonElement? Settings);
 
 /// <summary><c>POST /admin/apis/{apiId}/static-tokens</c>.</summary>
+[EmptyBodyAllowed]
 public sealed record StaticTokenRequest(string? Memo, long? ExpiresAt, long? MemberId);
 
 /// <summary><c>POST /admin/members</c>.</summary>
@@ -97,3 +99,27 @@ public sealed record LoginAttemptView(long At, string? ClientIp, string Outcome)
         _ => "invalid_credentials",
     });
 }
+
+/// <summary><c>GET /admin/apis</c>.</summary>
+public sealed record ApiListView(IReadOnlyList<ApiSummary> Apis);
+
+/// <summary><c>GET /admin/apis/{apiId}/endpoints</c>.</summary>
+public sealed record EndpointListView(IReadOnlyList<EndpointView> Endpoints);
+
+/// <summary><c>GET /admin/apis/{apiId}/static-tokens</c>.</summary>
+public sealed record StaticTokenListView(IReadOnlyList<StaticTokenView> StaticTokens);
+
+/// <summary><c>GET /admin/static-tokens/expiring</c>.</summary>
+public sealed record ExpiringStaticTokenListView(IReadOnlyList<ExpiringStaticTokenView> StaticTokens);
+
+/// <summary><c>GET /admin/members</c>.</summary>
+public sealed record MemberListView(IReadOnlyList<MemberView> Members);
+
+/// <summary><c>GET /admin/members/{memberId}/logins</c>.</summary>
+public sealed record LoginHistoryView(IReadOnlyList<LoginAttemptView> Logins);
+
+/// <summary><c>GET /admin/members/{memberId}/sessions</c>.</summary>
+public sealed record SessionListView(IReadOnlyList<SessionView> Sessions);
+
+/// <summary><c>DELETE /admin/members/{memberId}/sessions</c>: how many logins were ended.</summary>
+public sealed record RevokedView(int Revoked);

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using ApiSecurity.Grains.Apis;
+using ApiSecurity.WebFront.Infrastructure;
 
 namespace ApiSecurity.WebFront.Rcms;
 
@@ -23,54 +23,17 @@ public static class RcmsRequestBody
         TooLarge,
     }
 
-    /// <summary>Reads the body; the caller owns the returned document.</summary>
+    /// <summary>Reads the body (an empty one as <c>{}</c>); the caller owns the returned document.</summary>
     public static async Task<(Status Status, JsonDocument? Document)> ReadObjectAsync(HttpRequest request)
     {
-        if (request.ContentLength > MaxBytes)
+        var (status, document) = await BoundedJsonBody.ReadObjectAsync(request, MaxBytes, maxDepth: 16);
+        return status switch
         {
-            return (Status.TooLarge, null);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var memory = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted)) > 0)
-            {
-                if (buffer.WrittenCount + read > MaxBytes)
-                {
-                    return (Status.TooLarge, null);
-                }
-
-                buffer.Write(memory.AsSpan(0, read));
-            }
-        }
-        catch (BadHttpRequestException)
-        {
-            return (Status.TooLarge, null);
-        }
-
-        if (buffer.WrittenCount == 0 || buffer.WrittenSpan.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return (Status.Ok, JsonDocument.Parse("{}"));
-        }
-
-        try
-        {
-            var doc = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 16 });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                doc.Dispose();
-                return (Status.Malformed, null);
-            }
-
-            return (Status.Ok, doc);
-        }
-        catch (JsonException)
-        {
-            return (Status.Malformed, null);
-        }
+            BoundedJsonBody.Status.Ok => (Status.Ok, document),
+            BoundedJsonBody.Status.Empty => (Status.Ok, JsonDocument.Parse("{}")),
+            BoundedJsonBody.Status.TooLarge => (Status.TooLarge, null),
+            _ => (Status.Malformed, null),
+        };
     }
 
     /// <summary>Writes the error for a failed read.</summary>
@@ -93,31 +56,13 @@ public static class RcmsRequestBody
             return false;
         }
 
-        if (!TryReadText(element, out value))
+        if (!BoundedJsonBody.TryGetString(element, out value))
         {
             errors.Add(new FieldError(RcmsResponse.Codes.Invalid, name, $"{name} must be valid Unicode text"));
             return false;
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Reads a JSON string; false when its escapes encode invalid UTF-16 (a lone surrogate such as
-    /// <c>"\ud800"</c>), which <see cref="JsonElement.GetString"/> refuses with an exception.
-    /// </summary>
-    private static bool TryReadText(JsonElement element, out string? value)
-    {
-        try
-        {
-            value = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = null;
-            return false;
-        }
     }
 
     /// <summary>Reads an optional 0/1 flag (number, boolean or "0"/"1").</summary>

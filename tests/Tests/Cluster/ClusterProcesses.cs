@@ -14,7 +14,10 @@ public sealed class ClusterProcesses : IDisposable
 
     private readonly string _root;
     private readonly string _configuration;
-    private readonly List<ProcessHost> _all = [];
+    /// <summary>Workstation GC in every child: several of them share this small machine with the test run.</summary>
+    private static readonly IReadOnlyDictionary<string, string> ChildEnvironment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" };
+
+    private readonly List<ChildProcess> _all = [];
     private readonly ClusterCertificates? _tls;
 
     public ClusterProcesses(ClusterCertificates? tls = null)
@@ -37,12 +40,12 @@ public sealed class ClusterProcesses : IDisposable
 
     public string ClusterId { get; }
 
-    public ProcessHost StartRedis(string name = "redis")
+    public ChildProcess StartRedis(string name = "redis")
     {
-        var redis = ProcessHost.Start(name, "redis-server",
+        var redis = ChildProcess.Start(name, "redis-server",
             ["--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
              "--save", "", "--dir", WorkDirectory, "--protected-mode", "yes", "--requirepass", RedisPassword],
-            WorkDirectory);
+            WorkDirectory, ChildEnvironment);
         lock (_all)
         {
             _all.Add(redis);
@@ -58,7 +61,7 @@ public sealed class ClusterProcesses : IDisposable
     /// <summary>The gateway (client) port of silo <paramref name="index"/>.</summary>
     public int GatewayPort(int index) => 41000 + (RedisPort % 1000) * 10 + index;
 
-    public (ProcessHost Process, Uri Address) StartSilo(int index, params string[] settings)
+    public (ChildProcess Process, Uri Address) StartSilo(int index, params string[] settings)
     {
         var (silo, address) = LaunchSilo(index, settings);
         WaitHealthy(address, silo);
@@ -66,15 +69,15 @@ public sealed class ClusterProcesses : IDisposable
     }
 
     /// <summary>Starts a silo process without waiting for it to become healthy (one that must not manage to join).</summary>
-    public (ProcessHost Process, Uri Address) LaunchSilo(int index, params string[] settings)
+    public (ChildProcess Process, Uri Address) LaunchSilo(int index, params string[] settings)
     {
         var http = WebFrontHost.FreePort();
-        var silo = ProcessHost.Start($"silo{index}", "dotnet",
+        var silo = ChildProcess.Start($"silo{index}", "dotnet",
             [Binary("Silo"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
              "--Silo:Port", SiloPort(index).ToString(CultureInfo.InvariantCulture),
              "--Silo:GatewayPort", GatewayPort(index).ToString(CultureInfo.InvariantCulture),
              "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"silo{index}"), .. settings],
-            WorkDirectory);
+            WorkDirectory, ChildEnvironment);
         lock (_all)
         {
             _all.Add(silo);
@@ -83,13 +86,13 @@ public sealed class ClusterProcesses : IDisposable
         return (silo, new Uri($"http://127.0.0.1:{http}"));
     }
 
-    public (ProcessHost Process, Uri Address) StartWebFront(int index, params string[] settings)
+    public (ChildProcess Process, Uri Address) StartWebFront(int index, params string[] settings)
     {
         var http = WebFrontHost.FreePort();
-        var front = ProcessHost.Start($"web{index}", "dotnet",
+        var front = ChildProcess.Start($"web{index}", "dotnet",
             [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", .. ClusterArguments(),
              "--Admin:Token", AdminToken, "--Storage:Directory", Path.Combine(WorkDirectory, $"web{index}"), .. settings],
-            WorkDirectory);
+            WorkDirectory, ChildEnvironment);
         lock (_all)
         {
             _all.Add(front);
@@ -101,15 +104,15 @@ public sealed class ClusterProcesses : IDisposable
     }
 
     /// <summary>An embedded web front (co-hosted silo, SQLite) as a process, with extra command-line settings.</summary>
-    public (ProcessHost Process, Uri Address) StartEmbeddedWebFront(string name, params string[] settings)
+    public (ChildProcess Process, Uri Address) StartEmbeddedWebFront(string name, params string[] settings)
     {
         var http = WebFrontHost.FreePort();
-        var front = ProcessHost.Start(name, "dotnet",
+        var front = ChildProcess.Start(name, "dotnet",
             [Binary("WebFront"), "--urls", $"http://127.0.0.1:{http}", "--Admin:Token", AdminToken,
              "--Storage:Directory", Path.Combine(WorkDirectory, name),
              "--Silo:Port", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture),
              "--Silo:GatewayPort", WebFrontHost.FreePort().ToString(CultureInfo.InvariantCulture), .. settings],
-            WorkDirectory);
+            WorkDirectory, ChildEnvironment);
         lock (_all)
         {
             _all.Add(front);
@@ -183,7 +186,7 @@ public sealed class ClusterProcesses : IDisposable
         throw new TimeoutException($"nothing listens on port {port}: is redis-server installed (.ci/run installs it)?");
     }
 
-    private static void WaitHealthy(Uri address, ProcessHost process)
+    private static void WaitHealthy(Uri address, ChildProcess process)
     {
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

@@ -26,13 +26,13 @@ public sealed class SecureClusterFixture : IDisposable
 
     public ClusterProcesses Processes { get; }
 
-    public ProcessHost Redis { get; set; }
+    public ChildProcess Redis { get; set; }
 
-    public ProcessHost Silo1 { get; }
+    public ChildProcess Silo1 { get; }
 
-    public ProcessHost Silo2 { get; }
+    public ChildProcess Silo2 { get; }
 
-    public ProcessHost Web { get; }
+    public ChildProcess Web { get; }
 
     public Uri WebAddress { get; }
 

@@ -1,6 +1,7 @@
 using ApiSecurity.Grains.Sessions;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiSecurity.Tests.Domain;
 
@@ -8,7 +9,7 @@ public sealed class SessionValidationCacheTests
 {
     private const string Secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA";
 
-    private readonly ManualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
 
     [Fact]
     public void Remembers_a_validation_for_the_configured_duration_only()
@@ -126,18 +127,4 @@ public sealed class SessionValidationCacheTests
 
     private SessionValidationCache Create(TimeSpan duration) =>
         new(Options.Create(new SessionCacheOptions { Duration = duration }), _time);
-
-    /// <summary>A clock that moves only when told; wall time and timestamps move together.</summary>
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private TimeSpan _elapsed;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override DateTimeOffset GetUtcNow() => start + _elapsed;
-
-        public override long GetTimestamp() => _elapsed.Ticks;
-
-        public void Advance(TimeSpan by) => _elapsed += by;
-    }
 }

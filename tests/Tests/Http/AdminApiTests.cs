@@ -44,6 +44,46 @@ public sealed class AdminApiTests(WebFrontFixture fixture)
     }
 
     [Fact]
+    public async Task OpenApiDocument_CarriesRequestAndResponseSchemas_InTheWireFormat()
+    {
+        using var anonymous = fixture.Host.CreateClient();
+        var document = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!;
+        var paths = document["paths"]!;
+
+        var upsert = paths["/admin/apis/{apiId}"]!["put"]!;
+        Assert.Equal(["name", "enabled"], Properties(document, upsert["requestBody"]!["content"]!["application/json"]!["schema"]!));
+        Assert.Equal(["apiId"], upsert["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        foreach (var status in new[] { "200", "201" })
+        {
+            var api = Properties(document, upsert["responses"]![status]!["content"]!["application/json"]!["schema"]!);
+            Assert.Contains("api_id", api);
+            Assert.Contains("security", api);
+            Assert.Contains("endpoints", api);
+        }
+
+        var register = paths["/admin/members"]!["post"]!;
+        Assert.True(register["requestBody"]!["required"]!.GetValue<bool>());
+        Assert.Equal(["email", "password", "name1", "name2", "nickname", "groups"], Properties(document, register["requestBody"]!["content"]!["application/json"]!["schema"]!));
+        Assert.Contains("member_id", Properties(document, register["responses"]!["201"]!["content"]!["application/json"]!["schema"]!));
+
+        var security = paths["/admin/apis/{apiId}/security"]!["put"]!;
+        Assert.Equal(["mode", "ip_restriction"], Properties(document, security["requestBody"]!["content"]!["application/json"]!["schema"]!));
+        Assert.Equal(["apis"], Properties(document, paths["/admin/apis"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!));
+        Assert.Equal(["name", "role"], Properties(document, paths["/admin/admins"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!));
+    }
+
+    /// <summary>The property names of a schema, following a <c>$ref</c> into the document's components.</summary>
+    private static List<string> Properties(JsonNode document, JsonNode schema)
+    {
+        if (schema["$ref"]?.GetValue<string>() is { } reference)
+        {
+            schema = document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!;
+        }
+
+        return schema["properties"]!.AsObject().Select(p => p.Key).ToList();
+    }
+
+    [Fact]
     public async Task LoginHistory_RecordsEveryAttempt_NewestFirst_WithClientIpAndOutcome()
     {
         var apiId = await Admin.CreateFullApiAsync("dynamic_token");

@@ -28,6 +28,13 @@ public sealed class AdminRolesTests(WebFrontFixture fixture)
         { "DELETE", "/admin/admins/0123456789abcdef", "admins:write" },
         { "POST", "/admin/admins/0123456789abcdef/tokens", "admins:write" },
         { "DELETE", "/admin/admins/0123456789abcdef/tokens/t", "admins:write" },
+
+        // Malformed ids: the same role check before the answer about the id.
+        { "PUT", "/admin/apis/bad%20id", "apis:write" },
+        { "DELETE", "/admin/apis/x/endpoints/abc", "apis:write" },
+        { "DELETE", "/admin/members/abc", "members:write" },
+        { "POST", "/admin/members/0/mfa", "members:write" },
+        { "DELETE", "/admin/admins/not-an-admin-id", "admins:write" },
     };
 
     /// <summary>Every read route.</summary>

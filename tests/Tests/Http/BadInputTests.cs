@@ -181,6 +181,7 @@ public sealed class BadInputTests(WebFrontFixture fixture)
     [InlineData("{\"email\": \"a@example.com\"}")]
     [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": \"staff\"}")]
     [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": [\"no spaces\"]}")]
+    [InlineData("{\"email\": \"a@example.com\", \"password\": \"long-enough\", \"groups\": [\"staff\\n\"]}")]
     public async Task InvalidRegistration_Answers400(string body)
     {
         using var response = await Admin.SendAsync(HttpMethod.Post, "/admin/members", body);
@@ -206,13 +207,42 @@ public sealed class BadInputTests(WebFrontFixture fixture)
     }
 
     [Theory]
-    [InlineData("/admin/apis/bad%20id")]
-    [InlineData("/admin/members/abc")]
-    [InlineData("/admin/members/-1")]
-    [InlineData("/admin/members/99999999999999999999999")]
-    public async Task OddAdminIds_Answer4xx(string path)
+    [InlineData("GET", "/admin/apis/bad%20id", 404, "API does not exist.")]
+    [InlineData("PUT", "/admin/apis/bad%20id", 400, "apiId must be 1-64 letters, digits, '-' or '_'.")]
+    [InlineData("PUT", "/admin/apis/line-break%0A", 400, "apiId must be 1-64 letters, digits, '-' or '_'.")]
+    [InlineData("DELETE", "/admin/apis/bad%20id", 404, "API does not exist.")]
+    [InlineData("PUT", "/admin/apis/bad%20id/security", 404, "API does not exist.")]
+    [InlineData("POST", "/admin/apis/bad%20id/static-tokens", 404, "API does not exist.")]
+    [InlineData("PUT", "/admin/apis/good/endpoints/x1", 404, "Endpoint does not exist.")]
+    [InlineData("DELETE", "/admin/apis/good/endpoints/-1", 404, "Endpoint does not exist.")]
+    [InlineData("DELETE", "/admin/apis/good/static-tokens/" + "t123456789t123456789t123456789t123456789t123456789t123456789t1234", 404, "Static token does not exist.")]
+    [InlineData("GET", "/admin/members/abc", 404, "Member does not exist.")]
+    [InlineData("GET", "/admin/members/-1", 404, "Member does not exist.")]
+    [InlineData("GET", "/admin/members/0", 404, "Member does not exist.")]
+    [InlineData("GET", "/admin/members/+1", 404, "Member does not exist.")]
+    [InlineData("GET", "/admin/members/99999999999999999999999", 404, "Member does not exist.")]
+    [InlineData("POST", "/admin/members/abc/mfa", 404, "Member does not exist.")]
+    [InlineData("DELETE", "/admin/members/abc/sessions", 404, "Member does not exist.")]
+    [InlineData("DELETE", "/admin/admins/ABCDEF0123456789", 404, "Administrator does not exist.")]
+    [InlineData("POST", "/admin/admins/short/tokens", 404, "Administrator does not exist.")]
+    public async Task MalformedAdminIds_AnswerAProblem_AsForAnIdThatDoesNotExist(string method, string path, int status, string detail)
     {
-        using var response = await Admin.SendAsync(HttpMethod.Get, path);
-        Assert.InRange((int)response.StatusCode, 400, 499);
+        using var response = await Admin.SendAsync(new HttpMethod(method), path, method is "PUT" or "POST" ? new { } : null);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(detail, problem["detail"]!.GetValue<string>());
+        Assert.Equal(status, problem["status"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("GET", "/admin/apis/bad%20id")]
+    [InlineData("PUT", "/admin/apis/bad%20id")]
+    [InlineData("DELETE", "/admin/members/abc")]
+    public async Task MalformedAdminIds_StillNeedTheAdminCredential(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 }

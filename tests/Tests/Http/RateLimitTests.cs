@@ -3,9 +3,12 @@ using static ApiSecurity.Tests.Infrastructure.Rcms;
 
 namespace ApiSecurity.Tests.Http;
 
-/// <summary>Per-endpoint rate limits: 429 <c>rate_limited</c> and the <c>x-rcms-ratelimit-*</c> headers.</summary>
-[Collection(WebFrontCollection.Name)]
-public sealed class RateLimitTests(WebFrontFixture fixture)
+/// <summary>
+/// Per-endpoint rate limits: 429 <c>rate_limited</c> and the <c>x-rcms-ratelimit-*</c> headers. The web front reads a
+/// fake clock, so a window never turns in the middle of a test, and a test turns it by moving the clock.
+/// </summary>
+[Collection(FakeTimeWebFrontCollection.Name)]
+public sealed class RateLimitTests(FakeTimeWebFrontFixture fixture)
 {
     private Admin Admin => fixture.Admin;
 
@@ -16,9 +19,8 @@ public sealed class RateLimitTests(WebFrontFixture fixture)
         await Admin.CreateApiAsync(apiId);
         await Admin.AddEndpointAsync(apiId, "GET", "limited", "Content", "Document", "get", new { document = new { a = 1 }, rate_limit = new { limit = 3, window = 3600 } });
         await Admin.AddDocumentAsync(apiId, "free");
-        await WaitOutWindowEdgeAsync($"/rcms-api/{apiId}/limited");
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(fixture.Client, $"/rcms-api/{apiId}/limited")).Status);
 
-        // WaitOutWindowEdgeAsync spent one request of the window.
         var second = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/limited");
         Assert.Equal(HttpStatusCode.OK, second.Status);
         Assert.Equal("3", Header(second.Response, "x-rcms-ratelimit-limit"));
@@ -38,6 +40,15 @@ public sealed class RateLimitTests(WebFrontFixture fixture)
         var free = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/free");
         Assert.Equal(HttpStatusCode.OK, free.Status);
         Assert.Null(Header(free.Response, "x-rcms-ratelimit-limit"));
+
+        // Still refused a second before the window ends; a new window counts from zero.
+        fixture.Time.Advance(TimeSpan.FromSeconds(reset - 1));
+        Assert.Equal((HttpStatusCode)429, (await GetAsync(fixture.Client, $"/rcms-api/{apiId}/limited")).Status);
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var next = await GetAsync(fixture.Client, $"/rcms-api/{apiId}/limited");
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+        Assert.Equal("2", Header(next.Response, "x-rcms-ratelimit-remaining"));
+        Assert.Equal("3600", Header(next.Response, "x-rcms-ratelimit-reset"));
     }
 
     [Theory]
@@ -58,16 +69,4 @@ public sealed class RateLimitTests(WebFrontFixture fixture)
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.First() : null;
-
-    /// <summary>Makes one request; if the window is about to turn, waits for the next one and makes it again.</summary>
-    private async Task WaitOutWindowEdgeAsync(string path)
-    {
-        var first = await GetAsync(fixture.Client, path);
-        var reset = int.Parse(Header(first.Response, "x-rcms-ratelimit-reset")!, System.Globalization.CultureInfo.InvariantCulture);
-        if (reset < 30)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(reset + 1));
-            Assert.Equal(HttpStatusCode.OK, (await GetAsync(fixture.Client, path)).Status);
-        }
-    }
 }

@@ -17,10 +17,11 @@ public sealed class WebFrontHost : IAsyncDisposable
 
     private WebApplication? _app;
 
-    private WebFrontHost(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    private WebFrontHost(string dataDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time)
     {
         DataDirectory = dataDirectory;
         Settings = settings;
+        Time = time;
     }
 
     public string DataDirectory { get; }
@@ -29,10 +30,16 @@ public sealed class WebFrontHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Starts a host; <paramref name="dataDirectory"/> defaults to a new temporary folder.</summary>
-    public static async Task<WebFrontHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>The clock the web front and its silo read instead of the system's, when one was given.</summary>
+    public TimeProvider? Time { get; }
+
+    /// <summary>
+    /// Starts a host; <paramref name="dataDirectory"/> defaults to a new temporary folder, <paramref name="time"/>
+    /// (e.g. a <c>FakeTimeProvider</c>) replaces the system clock for the web front and its grains.
+    /// </summary>
+    public static async Task<WebFrontHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
     {
-        var host = new WebFrontHost(dataDirectory ?? NewDataDirectory(), settings ?? new Dictionary<string, string>());
+        var host = new WebFrontHost(dataDirectory ?? NewDataDirectory(), settings ?? new Dictionary<string, string>(), time);
         await host.StartAsync();
         return host;
     }
@@ -108,7 +115,7 @@ public sealed class WebFrontHost : IAsyncDisposable
             args.Add(value);
         }
 
-        _app = WebFrontApplication.Create([.. args]);
+        _app = WebFrontApplication.Create([.. args], Time is { } time ? services => services.AddSingleton(time) : null);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

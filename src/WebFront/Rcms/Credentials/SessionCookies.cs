@@ -29,11 +29,6 @@ public static class SessionCookies
     /// <summary>True when the request carries a session or auto-login cookie of the name its scheme reads.</summary>
     public static bool IsPresent(HttpRequest request) => ReadAccess(request) is not null || ReadRefresh(request) is not null;
 
-    /// <summary>True for the names of this product's cookies (both forms), which are never forwarded upstream.</summary>
-    public static bool IsSessionCookie(ReadOnlySpan<char> name) =>
-        name.SequenceEqual(AccessName) || name.SequenceEqual(RefreshName)
-        || name.SequenceEqual(HostPrefix + AccessName) || name.SequenceEqual(HostPrefix + RefreshName);
-
     /// <summary>Sets the cookies of a new or restored session.</summary>
     public static void Issue(HttpContext context, CookieIssue issue, EndpointSettings settings)
     {

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using ApiSecurity.Grains.Apis;
 
 namespace ApiSecurity.WebFront.Rcms.Pipeline;
 
 /// <summary>Finds the API named by the path's first segment in this front's snapshot cache; 404 when there is none.</summary>
-public sealed partial class ResolveApiStep(ApiSnapshotCache cache) : IRcmsStep
+public sealed class ResolveApiStep(ApiSnapshotCache cache) : IRcmsStep
 {
     /// <inheritdoc/>
     public async ValueTask<bool> InvokeAsync(RcmsExchange exchange)
@@ -28,9 +28,6 @@ public sealed partial class ResolveApiStep(ApiSnapshotCache cache) : IRcmsStep
         var id = slash < 0 ? rest : rest[..slash];
         apiId = id.ToString();
         endpointPath = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/').ToString();
-        return ApiIdPattern().IsMatch(apiId);
+        return ApiIds.IsValid(apiId);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ApiIdPattern();
 }

@@ -1,23 +1,34 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
-namespace ApiSecurity.Tests.Cluster;
+namespace ApiSecurity.Testing;
 
-/// <summary>A real child process (redis-server, a silo, a web front) that this test started and alone stops, by its PID.</summary>
-public sealed class ProcessHost : IDisposable
+/// <summary>
+/// A real child process (redis-server, a silo, a web front) that a test or the benchmark harness started and
+/// alone stops, by its PID; its output goes to <c>{logDirectory}/{name}.log</c>. One source file, linked into
+/// tests/Tests and bench/Harness.
+/// </summary>
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
 
-    private ProcessHost(Process process, string name)
+    private ChildProcess(Process process, string name)
     {
         _process = process;
         Name = name;
     }
 
+    /// <summary>The name given at start (also the log file's name).</summary>
     public string Name { get; }
 
+    /// <summary>The PID.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    public static ProcessHost Start(string name, string fileName, IEnumerable<string> arguments, string logDirectory)
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> (each passed as is) and extra environment variables.</summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -30,14 +41,25 @@ public sealed class ProcessHost : IDisposable
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var log = new StreamWriter(Path.Combine(logDirectory, name + ".log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ProcessHost(process, name);
+        return new ChildProcess(process, name);
+    }
+
+    /// <summary>Resident set size in bytes, or 0 once the process has ended.</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.HasExited ? 0 : _process.WorkingSet64;
     }
 
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
@@ -58,7 +80,7 @@ public sealed class ProcessHost : IDisposable
             return;
         }
 
-        Posix.Kill(_process.Id, Posix.SigTerm);
+        Signal(Posix.SigTerm);
         if (!_process.WaitForExit(timeout))
         {
             KillHard();
@@ -66,16 +88,26 @@ public sealed class ProcessHost : IDisposable
     }
 
     /// <summary>SIGSTOP: the process freezes with its sockets open, as in a network partition.</summary>
-    public void Pause() => Posix.Kill(_process.Id, Posix.SigStop);
+    public void Pause() => Signal(Posix.SigStop);
 
     /// <summary>SIGCONT: a paused process carries on.</summary>
-    public void Resume() => Posix.Kill(_process.Id, Posix.SigCont);
+    public void Resume() => Signal(Posix.SigCont);
 
+    /// <summary>Resumes the process if it was paused (so it can be killed), kills it if still running, and releases it.</summary>
     public void Dispose()
     {
         Resume();
         KillHard();
         _process.Dispose();
+    }
+
+    /// <summary>Sends a signal to this process only, and only while it runs (its PID is not reused before it is reaped).</summary>
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Posix.Kill(_process.Id, signal);
+        }
     }
 
     private static class Posix
@@ -84,7 +116,7 @@ public sealed class ProcessHost : IDisposable
         public const int SigCont = 18;
         public const int SigStop = 19;
 
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int signal);
     }
 }
