@@ -1,8 +1,12 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Tests.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Core.Internal;
 using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace ApiSecurity.Tests.Grains;
 
@@ -136,5 +140,45 @@ public sealed class ApiCatalogTests(ClusterFixture fixture)
         await front.PollAsync();
         Assert.Null(await front.GetAsync(first));
         Assert.True(front.SinceHeard < 5_000);
+    }
+
+    [Fact]
+    public async Task ListKeptInOneRecordByAnEarlierVersion_IsMovedIntoTheBuckets_WhenTheCatalogActivates()
+    {
+        // Given an API, and the catalog's own record holding a list as earlier versions wrote it (here with a
+        // version above the API's, to tell where the catalog's answer comes from).
+        var apiId = await NewApiAsync("legacy");
+        var version = (await fixture.Grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync())!.Version;
+        var storage = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(ApiSecurity.Grains.StorageNames.Store);
+        var catalogId = Catalog.GetGrainId();
+        var record = new GrainState<ApiCatalogState>(new ApiCatalogState());
+        await storage.ReadStateAsync("api-catalog", catalogId, record);
+        record.State = new ApiCatalogState { Versions = { [apiId] = version + 100 }, Generation = 7 };
+        await storage.WriteStateAsync("api-catalog", catalogId, record);
+        try
+        {
+            // When the catalog activates anew.
+            var before = (await Catalog.GetChangesSinceAsync(0, 0))!;
+            await Catalog.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            ApiCatalogChanges after;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            do
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the catalog did not activate anew");
+                await Task.Delay(50);
+                after = (await Catalog.GetChangesSinceAsync(0, 0))!;
+            }
+            while (after.Epoch == before.Epoch);
+
+            // Then it lists the entry of the old record, and the old record is emptied.
+            Assert.Contains(new ApiVersion(apiId, version + 100), after.Changes);
+            var reread = new GrainState<ApiCatalogState>(new ApiCatalogState());
+            await storage.ReadStateAsync("api-catalog", catalogId, reread);
+            Assert.Empty(reread.State!.Versions);
+        }
+        finally
+        {
+            await fixture.Grains.GetGrain<IApiGrain>(apiId).DeleteAsync();
+        }
     }
 }
