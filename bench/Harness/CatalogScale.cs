@@ -3,6 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ApiSecurity.Grains;
+using ApiSecurity.Grains.Apis;
+using ApiSecurity.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace ApiSecurity.Bench;
 
@@ -20,12 +28,24 @@ public static class CatalogScale
     private const string Probe = "scale-probe";
     private const string Flip = "scale-flip";
 
-    public static async Task<string> RunAsync(string root, Wrk wrk, IReadOnlyList<int> counts, int concurrency, int changes, TimeSpan duration, string command)
+    public static async Task<string> RunAsync(string root, Wrk wrk, IReadOnlyList<int> counts, int concurrency, int changes, TimeSpan duration, string command, bool seed = false)
     {
         var work = Path.Combine(Path.GetTempPath(), "apisec-catalog-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
         using var cluster = new Deployment(root, work);
         Console.WriteLine("catalog: Redis, 1 silo, 2 web fronts");
         var redis = await cluster.StartRedisAsync();
+        var seeded = 0;
+        if (seed)
+        {
+            // --seed: the largest count is written straight to storage before any silo starts (the catalog's list as one
+            // record, as versions before the bucketed catalog kept it), for a design whose admin API cannot create that many in time.
+            seeded = counts.Max();
+            counts = [seeded];
+            var seeding = Stopwatch.StartNew();
+            await SeedAsync(redis, seeded, Path.Combine(work, "seed"));
+            Console.WriteLine($"  seeded {seeded:N0} APIs in storage in {seeding.Elapsed.TotalSeconds:N0} s");
+        }
+
         var (silo, _) = await cluster.StartSiloAsync(1, redis);
         var (_, frontA) = await cluster.StartClientFrontAsync(1, redis);
         var (processB, frontB) = await cluster.StartClientFrontAsync(2, redis);
@@ -52,7 +72,7 @@ public static class CatalogScale
         report.AppendLine("| APIs | creation (APIs/s) | front B RSS | probe req/s | p50 | p99 | Redis bytes per change | bytes to front B per change | front B bytes/s idle | propagation p50 / max | silo CPU idle |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
-        var created = 2;
+        var created = Math.Max(2, seeded);
         var touched = 0;
         foreach (var target in counts.Order())
         {
@@ -121,6 +141,47 @@ public static class CatalogScale
         report.AppendLine();
         report.AppendLine("Bytes per change are net of an idle window and can come out slightly negative when the change costs less than the noise.");
         return report.ToString();
+    }
+
+    /// <summary>Writes <paramref name="count"/> APIs (ids as <see cref="Name"/>, mode none, no endpoint) and the catalog's single-record list through the grain storage of an in-process silo of its own cluster id.</summary>
+    private static async Task SeedAsync(int redisPort, int count, string directory)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Redis"] = $"127.0.0.1:{redisPort}",
+            ["Cluster:ClusterId"] = "bench-seed",
+            ["Cluster:ServiceId"] = "bench",
+            ["Storage:Directory"] = directory,
+            ["Dashboard:Enabled"] = "false",
+            ["Silo:Port"] = Deployment.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = Deployment.FreePort().ToString(CultureInfo.InvariantCulture),
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo => silo.ConfigureApiSecuritySilo(builder.Configuration));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await Parallel.ForEachAsync(Enumerable.Range(2, count - 2), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        {
+            var api = new GrainState<ApiState>(new ApiState { Exists = true, Name = "scale", Enabled = true, Version = 1, Incarnation = Guid.NewGuid().ToString("N"), CreatedAt = now });
+            await storage.WriteStateAsync("api", grains.GetGrain<IApiGrain>(Name(i)).GetGrainId(), api);
+        });
+
+        var catalogId = grains.GetGrain<IApiCatalogGrain>(0).GetGrainId();
+        var catalog = new GrainState<ApiCatalogState>(new ApiCatalogState());
+        await storage.ReadStateAsync("api-catalog", catalogId, catalog);
+        catalog.State ??= new ApiCatalogState();
+        foreach (var i in Enumerable.Range(2, count - 2))
+        {
+            catalog.State.Versions[Name(i)] = 1;
+        }
+
+        catalog.State.Generation++;
+        await storage.WriteStateAsync("api-catalog", catalogId, catalog);
+        await host.StopAsync();
     }
 
     private static string Name(int i) => $"scale-{i:D7}";
