@@ -51,6 +51,8 @@ public static class CatalogScale
         var (processB, frontB) = await cluster.StartClientFrontAsync(2, redis);
         using var admin = BenchSetup.Client(frontA, admin: true);
         using var clientB = BenchSetup.Client(frontB);
+        admin.Timeout = clientB.Timeout = TimeSpan.FromMinutes(5);
+        var setupClock = Stopwatch.StartNew();
 
         var document = new { details = new { subject = "scale" } };
         foreach (var api in new[] { Probe, Flip })
@@ -60,7 +62,8 @@ public static class CatalogScale
                 new { method = "GET", path = "content", category = "Content", model = "Document", operation = "get", settings = new { document } });
         }
 
-        await WaitStatusAsync(clientB, $"/rcms-api/{Flip}/content", HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        await WaitStatusAsync(clientB, $"/rcms-api/{Flip}/content", HttpStatusCode.OK, TimeSpan.FromSeconds(120));
+        Console.WriteLine($"  the first 4 admin changes (2 APIs with an endpoint each) took {setupClock.Elapsed.TotalSeconds:N1} s and reached front B");
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# Catalog scale run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.AppendLine();
