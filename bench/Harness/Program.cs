@@ -10,6 +10,7 @@ using ApiSecurity.Testing;
 //   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
 //   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
 //   Harness forged [--requests 100000] [--threads 2] [--connections 64]
+//   Harness catalog 1 1000 10000 100000 [--concurrency 32] [--changes 5] [--duration 5] [--connections 16] [--seed] [--out <file>]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -35,6 +36,17 @@ if (options.Command == "forged")
     Console.WriteLine();
     Console.WriteLine(forged);
     await File.WriteAllTextAsync(options.Value("out") ?? Path.Combine(root, "bench", "results", "latest-forged.md"), forged);
+    return 0;
+}
+
+if (options.Command == "catalog")
+{
+    var catalogWrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 16));
+    var scale = await CatalogScale.RunAsync(root, catalogWrk, options.Counts, options.Get("concurrency", 32), Math.Max(1, options.Get("changes", 5)),
+        TimeSpan.FromSeconds(options.Get("duration", 5)), $"bench/run {string.Join(' ', args)}", options.Has("seed"));
+    Console.WriteLine();
+    Console.WriteLine(scale);
+    await File.WriteAllTextAsync(options.Value("out") ?? Path.Combine(root, "bench", "results", "latest-catalog.md"), scale);
     return 0;
 }
 
@@ -302,13 +314,18 @@ internal sealed class Options
             }
             else
             {
-                options.Command = args[i] is "run" or "sessions" or "login-storm" or "forged" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm, forged)");
+                options.Command = args[i] is "run" or "sessions" or "login-storm" or "forged" or "catalog" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm, forged, catalog)");
             }
         }
 
         if (options.Command == "sessions" && options.Counts.Count == 0)
         {
             options.Counts.AddRange([100_000, 1_000_000]);
+        }
+
+        if (options.Command == "catalog" && options.Counts.Count == 0)
+        {
+            options.Counts.Add(100_000);
         }
 
         return options;

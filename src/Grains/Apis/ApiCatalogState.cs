@@ -1,12 +1,15 @@
 namespace ApiSecurity.Grains.Apis;
 
-/// <summary>Persisted state of the API catalog.</summary>
+/// <summary>
+/// The catalog's own record. Earlier versions kept the whole list here, rewritten on every change; the list now
+/// lives in <see cref="ApiCatalogBucketGrain"/>s, and a list still found here is moved into them when the catalog activates.
+/// </summary>
 [GenerateSerializer, Alias("ApiCatalogState")]
 public sealed class ApiCatalogState
 {
-    /// <summary>apiId → version of each existing API.</summary>
+    /// <summary>apiId → version (earlier versions only; empty once moved to the buckets).</summary>
     [Id(0)] public Dictionary<string, long> Versions { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Grows on every change.</summary>
+    /// <summary>Earlier versions only.</summary>
     [Id(1)] public long Generation { get; set; }
 }

@@ -9,7 +9,9 @@ namespace ApiSecurity.Grains.Apis;
 /// written but never published would be invisible to them for ever (a revoked token would keep working).
 /// The change is acknowledged only once the catalog has it; a publication that fails is retried here
 /// while this activation lives, again when the grain activates, and by the catalog's reconciliation
-/// (<see cref="EnsurePublishedAsync"/>) if this activation dies with it.
+/// (<see cref="EnsurePublishedAsync"/>) if this activation dies with it: every change is announced to the
+/// catalog before it is written (<see cref="AnnounceChangeAsync"/>), and the catalog asks the APIs whose
+/// announced version has not arrived.
 /// </summary>
 public sealed partial class ApiGrain
 {
@@ -43,6 +45,24 @@ public sealed partial class ApiGrain
         if (!S.Exists || S.Version > catalogVersion)
         {
             await TryPublishAsync();
+        }
+    }
+
+    /// <summary>
+    /// The first step of every change, before the state write: tells the catalog a version is coming, so that its
+    /// reconciliation asks this API if the publication never arrives. When the catalog cannot be told, nothing is
+    /// written and the change fails; the activation is dropped, since the caller already changed its state in memory.
+    /// </summary>
+    private async Task AnnounceChangeAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IApiCatalogGrain>(0).ExpectChangeAsync(ApiId);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 

@@ -409,6 +409,7 @@ public sealed partial class ApiGrain(
             return NotFound<bool>();
         }
 
+        await AnnounceChangeAsync();
         state.State = new ApiState { Exists = false, Version = S.Version + 1 };
         _snapshot = null;
         await state.WriteStateAsync();
@@ -536,6 +537,7 @@ public sealed partial class ApiGrain(
 
     private async Task CommitAsync()
     {
+        await AnnounceChangeAsync();
         S.Version++;
         _snapshot = null;
         await state.WriteStateAsync();

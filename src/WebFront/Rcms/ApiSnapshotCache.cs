@@ -4,14 +4,16 @@ using ApiSecurity.Grains.Apis;
 namespace ApiSecurity.WebFront.Rcms;
 
 /// <summary>
-/// The front-end's copy of every API it serves. A background loop polls the API catalog (one small
-/// grain call per interval, answered only with what changed) and reloads snapshots whose version
-/// moved, so configuration changes and revocations made anywhere reach this front-end within
-/// <see cref="PollInterval"/> plus one grain call. Changes made through this front-end's admin API
-/// are applied at once. Every <see cref="FullViewEvery"/>th poll asks for the whole catalog rather than
-/// what changed, and an API whose reload failed is reloaded on the next poll, so no change is missed.
-/// <see cref="SinceHeard"/> tells how long ago the cluster last answered a poll in full: beyond a
-/// limit a snapshot may hold a revoked credential (see <c>Pipeline/StalenessStep</c>).
+/// The front-end's copy of every API it serves. A background loop polls the API catalog every
+/// <see cref="PollInterval"/> with the sequence number it last saw and receives only the ids of the APIs that
+/// changed since (nothing when nothing did; the whole list only after the catalog moved or when this front-end
+/// fell further behind than the catalog's change log). It reloads only the snapshots it holds whose version moved,
+/// so a change costs each front-end one small answer and one snapshot, whatever the number of APIs, and reaches it
+/// within <see cref="PollInterval"/> plus one grain call. Changes made through this front-end's admin API are applied
+/// at once. Its copy of the list is verified against the catalog's checksum on every answer (a mismatch asks for the
+/// whole list), and an API whose reload failed is reloaded on the next poll. <see cref="SinceHeard"/> tells how long
+/// ago the cluster last answered a poll in full: beyond a limit a snapshot may hold a revoked credential (see
+/// <c>Pipeline/StalenessStep</c>).
 /// </summary>
 public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSnapshotCache> logger) : BackgroundService
 {
@@ -25,16 +27,16 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
     /// </summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>One poll in this many asks for the whole catalog (about once a second).</summary>
-    public const int FullViewEvery = 4;
-
     private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, CompiledApi> _apis = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _catalog = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reload = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _polling = new(1, 1);
     private readonly TaskCompletionSource _firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private IReadOnlyDictionary<string, long> _catalog = new Dictionary<string, long>();
-    private long _generation;
-    private long _polls;
+    private long _epoch;
+    private long _sequence;
+    private ulong _checksum;
 
     // Environment.TickCount64 at the start of the last poll that succeeded in full; starts at creation,
     // so a front-end gets the same grace at start-up as after its last contact.
@@ -75,37 +77,133 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
             LogUnreadableIpRestriction(logger, apiId, string.Join("; ", compiled.IpRestrictionErrors));
         }
 
-        return _apis.AddOrUpdate(apiId, compiled, (_, current) => current.Version >= compiled.Version ? current : compiled);
+        var kept = _apis.AddOrUpdate(apiId, compiled, (_, current) => current.Version >= compiled.Version ? current : compiled);
+
+        // A poll may have learnt of a newer version while this snapshot was on its way, and found nothing to reload
+        // then: the next poll reloads it. (The poll writes the list, then reads the snapshots; this writes the
+        // snapshots, then reads the list: one of the two sees the other.)
+        Interlocked.MemoryBarrier();
+        if (_catalog.TryGetValue(apiId, out var version) && version > kept.Version)
+        {
+            _reload.TryAdd(apiId, 0);
+        }
+
+        return kept;
     }
 
     /// <summary>Polls the catalog now and applies what changed.</summary>
     public async Task PollAsync()
     {
-        var startedAt = Environment.TickCount64;
-
-        // The full view now and then: it needs no generation to match, so nothing that happened to the
-        // catalog (a new activation, a write it undid) can hide a change from this front-end for long.
-        var full = _polls++ % FullViewEvery == 0;
-        var view = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(full ? 0 : _generation).WaitAsync(CallTimeout);
-        if (view is not null)
+        await _polling.WaitAsync();
+        try
         {
-            _catalog = view.Versions;
-            _generation = view.Generation;
+            await PollOnceAsync();
+        }
+        finally
+        {
+            _polling.Release();
+        }
+    }
+
+    private async Task PollOnceAsync()
+    {
+        var startedAt = Environment.TickCount64;
+        var changes = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesSinceAsync(_epoch, _sequence).WaitAsync(CallTimeout);
+        if (changes is not null)
+        {
+            Apply(changes);
         }
 
-        // Against the last catalog on every poll, not only when it changed: a reload that failed is retried.
-        var catalog = _catalog;
-        var stale = _apis.Values
-            .Where(api => !catalog.TryGetValue(api.ApiId, out var version) || version > api.Version)
-            .Select(api => api.ApiId)
-            .ToList();
-        if (stale.Count > 0)
+        // Reloads that failed on an earlier poll are tried again; any failure leaves this poll incomplete.
+        if (!_reload.IsEmpty)
         {
-            await Task.WhenAll(stale.Select(RefreshAsync));
+            var failures = 0;
+            await Task.WhenAll(_reload.Keys.Select(async apiId =>
+            {
+                try
+                {
+                    _reload.TryRemove(apiId, out _);
+                    await RefreshAsync(apiId);
+                }
+                catch (Exception ex)
+                {
+                    _reload.TryAdd(apiId, 0);
+                    Interlocked.Increment(ref failures);
+                    LogReloadFailed(logger, apiId, ex);
+                }
+            }));
+            if (failures > 0)
+            {
+                throw new InvalidOperationException($"{failures} API snapshot(s) could not be reloaded; serving the last known ones and trying again");
+            }
         }
 
         Volatile.Write(ref _heardAt, startedAt);
         _firstPoll.TrySetResult();
+    }
+
+    /// <summary>Applies an answer of the catalog to the copy of the list, and marks for reload the snapshots held here that it made stale.</summary>
+    private void Apply(ApiCatalogChanges changes)
+    {
+        if (changes.Complete)
+        {
+            var listed = new HashSet<string>(changes.Changes.Count, StringComparer.Ordinal);
+            foreach (var (apiId, _) in changes.Changes)
+            {
+                listed.Add(apiId);
+            }
+
+            foreach (var apiId in _catalog.Keys)
+            {
+                if (!listed.Contains(apiId))
+                {
+                    Set(apiId, 0);
+                }
+            }
+        }
+
+        foreach (var (apiId, version) in changes.Changes)
+        {
+            Set(apiId, version);
+        }
+
+        _epoch = changes.Epoch;
+        _sequence = changes.Sequence;
+        if (_checksum != changes.Checksum)
+        {
+            // Cannot happen unless an answer was lost or misapplied; the whole list sets it right on the next poll.
+            LogChecksumMismatch(logger);
+            _epoch = 0;
+        }
+    }
+
+    private void Set(string apiId, long version)
+    {
+        if (_catalog.TryGetValue(apiId, out var known))
+        {
+            if (known == version)
+            {
+                return;
+            }
+
+            _checksum ^= ApiCatalogChecksum.Of(apiId, known);
+        }
+
+        if (version > 0)
+        {
+            _catalog[apiId] = version;
+            _checksum ^= ApiCatalogChecksum.Of(apiId, version);
+        }
+        else
+        {
+            _catalog.TryRemove(apiId, out _);
+        }
+
+        Interlocked.MemoryBarrier();
+        if (_apis.TryGetValue(apiId, out var held) && (version <= 0 || held.Version < version))
+        {
+            _reload.TryAdd(apiId, 0);
+        }
     }
 
     /// <inheritdoc/>
@@ -135,6 +233,12 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
 
     [LoggerMessage(Level = LogLevel.Error, Message = "API {ApiId} has IP restriction entries that do not parse ({Errors}); every client is denied until they are corrected")]
     private static partial void LogUnreadableIpRestriction(ILogger logger, string apiId, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading API {ApiId} failed; serving its last known snapshot and trying again on the next poll")]
+    private static partial void LogReloadFailed(ILogger logger, string apiId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This front-end's copy of the API catalog does not match the catalog's checksum; asking for the whole list")]
+    private static partial void LogChecksumMismatch(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the API catalog failed; serving the last known snapshots")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
