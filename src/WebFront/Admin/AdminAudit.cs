@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Threading.RateLimiting;
+using ApiSecurity.WebFront.Rcms.Pipeline;
 using ApiSecurity.Grains.Audit;
 using ApiSecurity.Hosting.Admin;
 
@@ -68,36 +70,69 @@ public static partial class AdminAuditMiddleware
     /// <summary>Route values copied into every entry's target.</summary>
     private static readonly string[] RouteTargets = ["apiId", "endpointId", "tokenId", "memberId", "sessionId", "adminId"];
 
-    /// <summary>Adds the audit step; put it before the request guard so its refusals are recorded too.</summary>
-    public static IApplicationBuilder UseAdminAudit(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        if (!IsAudited(context.Request))
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Entries for refusals without a valid credential that one client (IPv4 address or IPv6 /64) may cause per minute.</summary>
+    public const int AnonymousEntriesPerClientPerMinute = 30;
 
-        var note = new AdminAuditNote();
-        context.Features.Set(note);
-        context.Response.OnStarting(() => RecordAsync(context, note));
-        await next(context);
-    });
+    /// <summary>Entries for refusals without a valid credential that all clients together may cause per minute.</summary>
+    public const int AnonymousEntriesPerMinute = 300;
+
+    /// <summary>Adds the audit step; put it before the request guard so its refusals are recorded too.</summary>
+    public static IApplicationBuilder UseAdminAudit(this IApplicationBuilder app)
+    {
+        // Anyone can send a refused call, so those without a valid credential are recorded within a budget
+        // (per client and overall) rather than letting an anonymous flood grow the trail without bound.
+        var anonymous = new AnonymousBudget();
+        return app.Use(async (context, next) =>
+        {
+            if (!IsAudited(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            var note = new AdminAuditNote();
+            context.Features.Set(note);
+            context.Response.OnStarting(() => RecordAsync(context, note, anonymous));
+            await next(context);
+        });
+    }
 
     /// <summary>Every non-read call under <c>/admin</c>; the console's sign-in is <c>POST /admin/session</c>.</summary>
     private static bool IsAudited(HttpRequest request) =>
         request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)
         && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
 
-    private static async Task RecordAsync(HttpContext context, AdminAuditNote note)
+    private static async Task RecordAsync(HttpContext context, AdminAuditNote note, AnonymousBudget anonymous)
     {
         var services = context.RequestServices;
         var user = context.User;
         var authenticated = user.FindFirst(AdminPermissions.NameClaim) is not null;
-        var action = context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern }
-            ? $"{context.Request.Method} {AdminRoutes.Display(pattern)}"
-            : $"{context.Request.Method} {AdminAuditNote.Bound(context.Request.Path.Value ?? "/", 200)}";
+        if (!authenticated && !anonymous.TryTake(context.Connection.RemoteIpAddress))
+        {
+            var skipped = anonymous.Skipped();
+            if (skipped % 1000 == 1)
+            {
+                LogSkipped(services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiSecurity.Audit"), skipped, AnonymousEntriesPerClientPerMinute, AnonymousEntriesPerMinute);
+            }
 
+            return;
+        }
+
+        // A request that matches no route is named by its method alone: its raw path is the client's text
+        // (control characters, fake log lines) and is kept only, made printable, as a target.
+        var method = AdminAuditNote.Bound(context.Request.Method, 16);
         var target = new Dictionary<string, string>(StringComparer.Ordinal);
+        string action;
+        if (context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern })
+        {
+            action = $"{method} {AdminRoutes.Display(pattern)}";
+        }
+        else
+        {
+            action = $"{method} (no route)";
+            target["path"] = AdminAuditNote.Bound(Printable(context.Request.Path.Value ?? "/"), 200);
+        }
+
         foreach (var key in RouteTargets)
         {
             if (context.Request.RouteValues.TryGetValue(key, out var value) && value is not null)
@@ -141,6 +176,15 @@ public static partial class AdminAuditMiddleware
             entry.Outcome, entry.Summary, entry.Hash);
     }
 
+    /// <summary><paramref name="text"/> with every control character replaced by <c>?</c>.</summary>
+    private static string Printable(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = char.IsControl(source[i]) ? '?' : source[i];
+        }
+    });
+
     private static string ToSnake(string key) => key switch
     {
         "apiId" => "api_id",
@@ -151,6 +195,31 @@ public static partial class AdminAuditMiddleware
         "adminId" => "admin_id",
         _ => key,
     };
+
+    [LoggerMessage(EventId = 9001, EventName = "AdminAuditSkipped", Level = LogLevel.Warning,
+        Message = "{Skipped} refused admin calls without a valid credential were not recorded in the audit trail: over the budget of {PerClient} per client and {Overall} in all per minute")]
+    private static partial void LogSkipped(ILogger logger, long skipped, int perClient, int overall);
+
+    /// <summary>How many refusals without a valid credential may still be recorded: per client (IPv6 by /64) and overall, per minute.</summary>
+    private sealed class AnonymousBudget
+    {
+        private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => Window(AnonymousEntriesPerClientPerMinute))),
+            PartitionedRateLimiter.Create<string, string>(_ => RateLimitPartition.GetFixedWindowLimiter(string.Empty, _ => Window(AnonymousEntriesPerMinute))));
+
+        private long _skipped;
+
+        public bool TryTake(System.Net.IPAddress? client)
+        {
+            using var lease = _limiter.AttemptAcquire(RateLimitStep.ClientKey(client));
+            return lease.IsAcquired;
+        }
+
+        public long Skipped() => Interlocked.Increment(ref _skipped);
+
+        private static FixedWindowRateLimiterOptions Window(int permits) =>
+            new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true };
+    }
 
     [LoggerMessage(EventId = 9000, EventName = "AdminAudit", Level = LogLevel.Information,
         Message = "Admin audit {Seq}: {Admin} ({CredentialId}) from {ClientIp} {Action} [{Target}] → {Outcome}: {Summary} #{Hash}")]
