@@ -95,6 +95,11 @@ public sealed class ClusterTlsCredentials
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_anchors);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // A peer both accepts and opens connections: its certificate must be meant for TLS servers and clients,
+        // so a certificate the same CA issued for something else (e.g. signing) is not a cluster member.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
         if (presented is not null)
         {
             // Intermediate certificates the peer sent along; they are trusted only if they chain to the CA.

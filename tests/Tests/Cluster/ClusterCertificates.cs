@@ -20,6 +20,7 @@ public sealed class ClusterCertificates
         CaPath = Path.Combine(directory, "cluster-ca.pem");
         File.WriteAllText(CaPath, ca.ExportCertificatePem());
         Member = Issue(ca, "CN=cluster member");
+        SigningOnly = Issue(ca, "CN=code signing", [new Oid("1.3.6.1.5.5.7.3.3")]);
         MemberPath = Path.Combine(directory, "member.pfx");
         File.WriteAllBytes(MemberPath, Member.Export(X509ContentType.Pfx, Password));
 
@@ -40,6 +41,9 @@ public sealed class ClusterCertificates
 
     /// <summary>A certificate the cluster CA signed, with its key.</summary>
     public X509Certificate2 Member { get; }
+
+    /// <summary>A certificate the cluster CA signed for code signing only, not for TLS.</summary>
+    public X509Certificate2 SigningOnly { get; }
 
     /// <summary><see cref="Member"/> as a PFX file.</summary>
     public string MemberPath { get; }
@@ -70,10 +74,10 @@ public sealed class ClusterCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 authority, string subject)
+    private static X509Certificate2 Issue(X509Certificate2 authority, string subject, OidCollection? usages = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = MemberRequest(subject, key);
+        var request = MemberRequest(subject, key, usages);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
         using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(16));
         return ReloadWithKey(issued.CopyWithPrivateKey(key));
@@ -85,12 +89,12 @@ public sealed class ClusterCertificates
         return ReloadWithKey(MemberRequest(subject, key).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7)));
     }
 
-    private static CertificateRequest MemberRequest(string subject, ECDsa key)
+    private static CertificateRequest MemberRequest(string subject, ECDsa key, OidCollection? usages = null)
     {
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(ServerAndClient, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages ?? ServerAndClient, false));
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());

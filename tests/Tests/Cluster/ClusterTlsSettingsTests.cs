@@ -23,6 +23,7 @@ public sealed class ClusterTlsSettingsTests
         Assert.True(credentials.IsTrustedPeer(Certificates.Member, null, SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateChainErrors));
         Assert.False(credentials.IsTrustedPeer(Certificates.Stranger, null, SslPolicyErrors.None));
         Assert.False(credentials.IsTrustedPeer(Certificates.Foreign, null, SslPolicyErrors.None));
+        Assert.False(credentials.IsTrustedPeer(Certificates.SigningOnly, null, SslPolicyErrors.None));
     }
 
     [Fact]
