@@ -29,9 +29,9 @@ public sealed class MemberSessionGrain(
     // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
     // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
     private static readonly TimeSpan LastSeenFlushPeriod = TimeSpan.FromMinutes(1);
-    // Allocated on first use, and the flush timer registered only then: most activations never need
-    // them, and at a million live sessions per silo every activation's bytes count (see BENCHMARKS.md).
-    private Dictionary<string, long>? _lastSeenByLogin;
+    // The fresher value lives on the login record itself (LoginRecord.SeenAt, not persisted). The flush
+    // timer is registered on first validation only: most activations never need it, and at a million
+    // sessions per silo every activation's bytes count (see BENCHMARKS.md).
     private IGrainTimer? _flushTimer;
     private bool _lastSeenDirty;
 
@@ -43,7 +43,26 @@ public sealed class MemberSessionGrain(
 
     private long MemberId => this.GetPrimaryKeyLong();
 
-    private Dictionary<string, long> SeenByLogin => _lastSeenByLogin ??= new(StringComparer.Ordinal);
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A read state holds each login id three times (the dictionary key, the login, every token's
+        // LoginId) as separate strings; keep one. About 130 bytes per session for as long as it is active.
+        foreach (var (key, login) in S.Logins)
+        {
+            login.Id = key;
+        }
+
+        foreach (var token in S.Tokens.Values)
+        {
+            if (S.Logins.TryGetValue(token.LoginId, out var login))
+            {
+                token.LoginId = login.Id;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -173,7 +192,7 @@ public sealed class MemberSessionGrain(
             return Task.FromResult<SessionCheck?>(null);
         }
 
-        SeenByLogin[login.Id] = now;
+        login.SeenAt = now;
         _lastSeenDirty = true;
         _flushTimer ??= this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
         var validUntil = login.IdleTimeout > 0 ? Math.Min(session.ExpiresAt, now + login.IdleTimeout) : session.ExpiresAt;
@@ -206,7 +225,6 @@ public sealed class MemberSessionGrain(
         var session = AddToken(mac, TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
         var next = AddToken(mac, TokenKind.CookieAutoLogin, login.Id, autoLogin.ExpiresAt);
         login.LastSeenAt = now;
-        SeenByLogin[login.Id] = now;
         await SaveAsync(now);
         return new CookieIssue(session, next, login.Id);
     }
@@ -268,7 +286,6 @@ public sealed class MemberSessionGrain(
 
         S.Logins.Clear();
         S.Tokens.Clear();
-        _lastSeenByLogin?.Clear();
         await state.WriteStateAsync();
         return count;
     }
@@ -311,8 +328,7 @@ public sealed class MemberSessionGrain(
         return record;
     }
 
-    private long LastSeen(LoginRecord login) =>
-        _lastSeenByLogin is not null && _lastSeenByLogin.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;
+    private static long LastSeen(LoginRecord login) => Math.Max(login.SeenAt, login.LastSeenAt);
 
     private LoginRecord NewLogin(LoginKind kind, string? scope, string apiId, long now, int idleTimeout, string? clientIp)
     {
@@ -410,8 +426,6 @@ public sealed class MemberSessionGrain(
         {
             S.Tokens.Remove(key);
         }
-
-        _lastSeenByLogin?.Remove(loginId);
     }
 
     private async Task RevokeLoginAsync(string loginId)
@@ -438,17 +452,16 @@ public sealed class MemberSessionGrain(
         foreach (var id in S.Logins.Keys.Where(id => !live.Contains(id)).ToList())
         {
             S.Logins.Remove(id);
-            _lastSeenByLogin?.Remove(id);
         }
     }
 
     private void ApplyLastSeen()
     {
-        foreach (var (loginId, seen) in _lastSeenByLogin ?? [])
+        foreach (var login in S.Logins.Values)
         {
-            if (S.Logins.TryGetValue(loginId, out var login) && seen > login.LastSeenAt)
+            if (login.SeenAt > login.LastSeenAt)
             {
-                login.LastSeenAt = seen;
+                login.LastSeenAt = login.SeenAt;
             }
         }
 
