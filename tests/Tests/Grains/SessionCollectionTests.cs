@@ -136,6 +136,8 @@ public sealed class SessionCollectionTests(SessionCollectionTests.ShortAgeCluste
             silo.ConfigureActivationCollection(configuration);
             silo.AddMemoryGrainStorage(StorageNames.Store);
             silo.Services.AddSingleton<TimeProvider>(GrainClock);
+            // Orleans' own clocks fall back to the default TimeProvider; the collector must keep real time.
+            silo.Services.AddKeyedSingleton(TimeProviderNames.ActivationManagement, TimeProvider.System);
             silo.Services.AddSingleton<TokenKeyRing>();
         }
     }
