@@ -100,7 +100,7 @@ public static class SessionMemory
             {
                 var sweep = Stopwatch.StartNew();
                 var count = Volatile.Read(ref issued) / stride;
-                await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+                await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, _) =>
                 {
                     if (active[i] is { } token && await ValidateAsync(grains, token) is null)
                     {
@@ -224,7 +224,7 @@ public static class SessionMemory
         var (_, heap0) = Settle();
         var activations0 = await management.GetTotalActivationCount();
         var tokens = new string?[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             tokens[i] = (await grains.GetGrain<IMemberSessionGrain>(Base + i).StartCookieSessionAsync(Policy, false, "bench", "127.0.0.1")).Session.Value);
         var (_, heapIssued) = Settle();
         var added = await management.GetTotalActivationCount() - activations0;

@@ -26,14 +26,13 @@ public sealed class MemberSessionGrain(
     // its rotation a second presentation gets a new pair; later it is a replay and ends the login.
     private static readonly TimeSpan ReuseLeeway = TimeSpan.FromSeconds(10);
 
-    // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
-    // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
+    // last_seen of cookie sessions is kept in memory (LoginRecord.SeenAt) and written at most about once
+    // a minute per login in use, or on deactivation: validation stays read-only, and a crash costs at most
+    // a minute of idle time. The write is a one-way call to this grain, not a timer: a grain timer cost
+    // ~800 bytes per activation in use (see BENCHMARKS.md).
     private static readonly TimeSpan LastSeenFlushPeriod = TimeSpan.FromMinutes(1);
-    // The fresher value lives on the login record itself (LoginRecord.SeenAt, not persisted). The flush
-    // timer is registered on first validation only: most activations never need it, and at a million
-    // sessions per silo every activation's bytes count (see BENCHMARKS.md).
-    private IGrainTimer? _flushTimer;
     private bool _lastSeenDirty;
+    private bool _flushQueued;
 
     private MemberSessionState S => state.State;
 
@@ -42,27 +41,6 @@ public sealed class MemberSessionGrain(
     private long NowMilliseconds => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private long MemberId => this.GetPrimaryKeyLong();
-
-    /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // A read state holds each login id three times (the dictionary key, the login, every token's
-        // LoginId) as separate strings; keep one. About 130 bytes per session for as long as it is active.
-        foreach (var (key, login) in S.Logins)
-        {
-            login.Id = key;
-        }
-
-        foreach (var token in S.Tokens.Values)
-        {
-            if (S.Logins.TryGetValue(token.LoginId, out var login))
-            {
-                token.LoginId = login.Id;
-            }
-        }
-
-        return Task.CompletedTask;
-    }
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -194,7 +172,13 @@ public sealed class MemberSessionGrain(
 
         login.SeenAt = now;
         _lastSeenDirty = true;
-        _flushTimer ??= this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
+        if (!_flushQueued && now - login.LastSeenAt >= (long)LastSeenFlushPeriod.TotalSeconds)
+        {
+            // Runs after the validations in progress, as any call that writes.
+            _flushQueued = true;
+            this.AsReference<IMemberSessionGrain>().FlushLastSeenAsync().Ignore();
+        }
+
         var validUntil = login.IdleTimeout > 0 ? Math.Min(session.ExpiresAt, now + login.IdleTimeout) : session.ExpiresAt;
         return Task.FromResult<SessionCheck?>(new SessionCheck(login.Id, validUntil));
     }
@@ -466,6 +450,20 @@ public sealed class MemberSessionGrain(
         }
 
         _lastSeenDirty = false;
+    }
+
+    /// <inheritdoc/>
+    public async Task FlushLastSeenAsync()
+    {
+        _flushQueued = false;
+        try
+        {
+            await FlushLastSeenAsync(CancellationToken.None);
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote in the meantime (briefly possible after a silo failure); its state wins.
+        }
     }
 
     private async Task FlushLastSeenAsync(CancellationToken cancellationToken)

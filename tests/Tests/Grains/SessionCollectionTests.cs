@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace ApiSecurity.Tests.Grains;
@@ -88,6 +89,43 @@ public sealed class SessionCollectionTests(SessionCollectionTests.ShortAgeCluste
         var check = await idle.ValidateCookieAsync(Secret(idleSession.Session));
         Assert.NotNull(check);
         Assert.Equal(idleSession.LoginId, check.LoginId);
+    }
+
+    [Fact]
+    public async Task LastUse_IsWrittenByTheGrainItself_OnceTheStoredOneIsAMinuteOld()
+    {
+        var sessions = Cluster.GrainFactory.GetGrain<IMemberSessionGrain>(7_000_003L);
+        var issue = await sessions.StartCookieSessionAsync(Cookies, false, "api", "127.0.0.1");
+        var loginAt = GrainClock.GetUtcNow().ToUnixTimeSeconds();
+
+        // 30 s later: kept in memory only, nothing written (validation is read-only).
+        GrainClock.Advance(TimeSpan.FromSeconds(30));
+        Assert.NotNull(await sessions.ValidateCookieAsync(Secret(issue.Session)));
+        Assert.Equal(loginAt, await StoredLastSeenAsync(sessions, issue.LoginId));
+
+        // 61 s after the stored time: the grain queues a write to itself. Read-only calls keep it active
+        // meanwhile, so deactivation (which also writes) is not what updates the store.
+        GrainClock.Advance(TimeSpan.FromSeconds(31));
+        var seenAt = GrainClock.GetUtcNow().ToUnixTimeSeconds();
+        Assert.NotNull(await sessions.ValidateCookieAsync(Secret(issue.Session)));
+        var waited = Stopwatch.StartNew();
+        while (await StoredLastSeenAsync(sessions, issue.LoginId) != seenAt && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await sessions.ListAsync();
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(seenAt, await StoredLastSeenAsync(sessions, issue.LoginId));
+        Assert.True(await IsActiveAsync(sessions), "the grain was deactivated; the write may have come from deactivation");
+    }
+
+    private async Task<long> StoredLastSeenAsync(IMemberSessionGrain grain, string loginId)
+    {
+        var silo = (InProcessSiloHandle)Cluster.Primary!;
+        var storage = silo.SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
+        var stored = new GrainState<MemberSessionState>();
+        await storage.ReadStateAsync("member-session", grain.GetGrainId(), stored);
+        return stored.State!.Logins[loginId].LastSeenAt;
     }
 
     private async Task<bool> IsActiveAsync(IMemberSessionGrain grain)
