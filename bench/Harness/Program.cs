@@ -7,7 +7,7 @@ using ApiSecurity.Bench;
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
 //               [--login-seconds 10] [--skip-cluster] [--skip-peers] [--skip-hostile] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions [1000000] [--active-percent 5] [--heap-limit-mib 768] [--hold-seconds 180] [--concurrency 8]
-//                    [--sample-seconds 15] [--split 20000] [--latency-samples 2000] [--max-issue-seconds 0] [--out <file>] [--hold <seconds>]
+//                    [--sample-seconds 15] [--split 5000] [--latency-samples 2000] [--max-issue-seconds 0] [--out <file>] [--hold <seconds>]
 //   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
 //   Harness forged [--requests 100000] [--threads 2] [--connections 64]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -46,7 +46,7 @@ if (options.Command == "sessions")
         Concurrency: options.Get("concurrency", 8),
         SampleEvery: TimeSpan.FromSeconds(options.Get("sample-seconds", 15)),
         Hold: TimeSpan.FromSeconds(options.Get("hold-seconds", 180)),
-        SplitSessions: options.Get("split", 20_000),
+        SplitSessions: options.Get("split", 5_000),
         LatencySamples: options.Get("latency-samples", 2_000),
         HoldSeconds: options.Get("hold", 0),
         MaxIssueTime: TimeSpan.FromSeconds(options.Get("max-issue-seconds", 0))));

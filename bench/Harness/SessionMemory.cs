@@ -68,6 +68,7 @@ public static class SessionMemory
         var active = new string?[run.Issued / stride + 1];
         var idle = new string?[run.Issued];
         var issued = 0;
+        var failed = 0;
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
         var timeline = new List<string>
@@ -102,7 +103,18 @@ public static class SessionMemory
                 var count = Volatile.Read(ref issued) / stride;
                 await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, _) =>
                 {
-                    if (active[i] is { } token && await ValidateAsync(grains, token) is null)
+                    SessionCheck? check = null;
+                    try
+                    {
+                        check = active[i] is { } token ? await ValidateAsync(grains, token) : new SessionCheck("unset", 0);
+                    }
+                    catch (TimeoutException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        return;
+                    }
+
+                    if (check is null)
                     {
                         throw new InvalidOperationException("a session in use no longer validates");
                     }
@@ -144,7 +156,18 @@ public static class SessionMemory
         {
         await Parallel.ForEachAsync(Enumerable.Range(0, run.Issued), new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = cap.Token }, async (i, _) =>
         {
-            var issue = await grains.GetGrain<IMemberSessionGrain>(i + 1).StartCookieSessionAsync(Policy, false, "bench", "127.0.0.1");
+            CookieIssue issue;
+            try
+            {
+                issue = await grains.GetGrain<IMemberSessionGrain>(i + 1).StartCookieSessionAsync(Policy, false, "bench", "127.0.0.1");
+            }
+            catch (TimeoutException)
+            {
+                // A starved machine (other processes) can stall a call past Orleans' 30 s; count it, go on.
+                Interlocked.Increment(ref failed);
+                return;
+            }
+
             if (i % stride == 0)
             {
                 active[i / stride] = issue.Session.Value;
@@ -186,7 +209,7 @@ public static class SessionMemory
 
         lines.AddRange(timeline);
         lines.Add("");
-        lines.Add($"issued {issuedTotal:N0} sessions in {issuing.TotalSeconds:N0} s ({rate:N0}/s), {run.ActivePercent} % of them validated every 30 s throughout; peak RSS {Mib(peakRss)} MiB");
+        lines.Add($"issued {issuedTotal:N0} sessions in {issuing.TotalSeconds:N0} s ({rate:N0}/s), {run.ActivePercent} % of them validated every 30 s throughout; {failed:N0} calls timed out; peak RSS {Mib(peakRss)} MiB");
         lines.Add($"after a full GC at the end: RSS {Mib(rssEnd)} MiB, managed heap {Mib(heapEnd)} MiB, {activationsAfter:N0} activations");
         lines.Add("");
         lines.Add("| validation (grain call in the silo's process, one at a time) | n | p50 | p99 | max |");
@@ -215,7 +238,7 @@ public static class SessionMemory
 
     /// <summary>
     /// Memory of one live session, split: <paramref name="count"/> fresh sessions (one activation each), then
-    /// the same after each was validated once (which adds the last-seen flush timer), against the state
+    /// the same after each was validated once, against the state
     /// alone: as many states as a grain holds after reading them from storage.
     /// </summary>
     private static async Task<List<string>> SplitAsync(IGrainFactory grains, IManagementGrain management, Serializer serializer, int count)
@@ -232,8 +255,7 @@ public static class SessionMemory
         var (_, heapUsed) = Settle();
         var tokensBytes = tokens.Sum(t => 22L + (2L * t!.Length)) + 24 + (8L * count);
 
-        // The state as a grain holds it: read from storage (Orleans' serializer, as both stores use), then
-        // with the login-id strings shared as the grain does on activation.
+        // The state as a grain holds it: read from storage (Orleans' serializer, as both stores use).
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var payloads = Enumerable.Range(0, 64).Select(_ => serializer.SerializeToArray(SampleState(now))).ToArray();
         var (_, heapBefore) = Settle();
@@ -244,20 +266,6 @@ public static class SessionMemory
         }
 
         var (_, heapRead) = Settle();
-        foreach (var state in states)
-        {
-            foreach (var (key, login) in state.Logins)
-            {
-                login.Id = key;
-            }
-
-            foreach (var token in state.Tokens.Values)
-            {
-                token.LoginId = state.Logins[token.LoginId].Id;
-            }
-        }
-
-        var (_, heapShared) = Settle();
         GC.KeepAlive(states);
         GC.KeepAlive(tokens);
 
@@ -265,17 +273,15 @@ public static class SessionMemory
         var perIssued = Per(heapIssued - heap0 - tokensBytes);
         var perUsed = Per(heapUsed - heap0 - tokensBytes);
         var stateRead = Per(heapRead - heapBefore - (24 + (8L * count)));
-        var stateShared = Per(heapShared - heapBefore - (24 + (8L * count)));
         return
         [
             "",
             $"| memory of one live session ({count:N0} sessions, {added:N0} activations added; managed heap after a full GC) | bytes |",
             "|---|---:|",
             $"| whole activation, session issued | {perIssued:N0} |",
-            $"| whole activation, session validated since (adds the last-seen flush timer) | {perUsed:N0} |",
+            $"| whole activation, session validated since | {perUsed:N0} |",
             $"| of which the state (one login, one session token) as read from storage | {stateRead:N0} |",
-            $"| of which the state with login ids shared, as the grain holds it | {stateShared:N0} |",
-            $"| of which Orleans' activation, grain object, storage bridge, directory and collector entries (issued − state) | {perIssued - stateShared:N0} |",
+            $"| of which Orleans' activation, grain object, storage bridge, directory and collector entries (issued − state) | {perIssued - stateRead:N0} |",
         ];
     }
 
