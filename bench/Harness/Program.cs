@@ -7,7 +7,8 @@ using ApiSecurity.Testing;
 // The benchmark harness (see BENCHMARKS.md):
 //   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
 //               [--login-seconds 10] [--skip-cluster] [--skip-peers] [--skip-hostile] [--out bench/results/latest.md] [--trace <mode>]
-//   Harness sessions 100000 1000000 [--concurrency 256] [--hold <seconds>]
+//   Harness sessions [1000000] [--active-percent 5] [--heap-limit-mib 768] [--hold-seconds 180] [--concurrency 8]
+//                    [--sample-seconds 15] [--split 5000] [--latency-samples 2000] [--max-issue-seconds 0] [--out <file>] [--hold <seconds>]
 //   Harness login-storm [--duration 10] [--rounds 3] [--warmup 5] [--connections 8] [--login-clients 16] [--out <file>]
 //   Harness forged [--requests 100000] [--threads 2] [--connections 64]
 //   Harness catalog 1 1000 10000 100000 [--concurrency 32] [--changes 5] [--duration 5] [--connections 16] [--seed] [--out <file>]
@@ -18,9 +19,46 @@ var root = FindRoot();
 
 if (options.Command == "sessions")
 {
-    var report = await SessionMemory.RunAsync(options.Counts, options.Get("concurrency", 256), options.Get("hold", 0));
+    // A silo in a container limited to 1 GiB: .NET lets the heap use 75 % of the limit (768 MiB), and
+    // shedding works in percent of that. Re-run this command in a child with that limit set.
+    var heapLimit = options.Get("heap-limit-mib", 768);
+    if (heapLimit > 0 && Environment.GetEnvironmentVariable("DOTNET_GCHeapHardLimit") is null)
+    {
+        var child = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (!Environment.ProcessPath!.EndsWith("Harness", StringComparison.Ordinal))
+        {
+            child.ArgumentList.Add(typeof(SessionMemory).Assembly.Location);
+        }
+
+        foreach (var arg in args)
+        {
+            child.ArgumentList.Add(arg);
+        }
+
+        child.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)heapLimit * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+        using var process = Process.Start(child)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    var issued = options.Counts.Count > 0 ? options.Counts[^1] : 1_000_000;
+    var report = await SessionMemory.RunAsync(new SessionMemory.Settings(
+        Issued: issued,
+        ActivePercent: options.Get("active-percent", 5),
+        Concurrency: options.Get("concurrency", 8),
+        SampleEvery: TimeSpan.FromSeconds(options.Get("sample-seconds", 15)),
+        Hold: TimeSpan.FromSeconds(options.Get("hold-seconds", 180)),
+        SplitSessions: options.Get("split", 5_000),
+        LatencySamples: options.Get("latency-samples", 2_000),
+        HoldSeconds: options.Get("hold", 0),
+        MaxIssueTime: TimeSpan.FromSeconds(options.Get("max-issue-seconds", 0))));
     Console.WriteLine();
     Console.WriteLine(report);
+    if (options.Value("out") is { } sessionsOut)
+    {
+        await File.WriteAllTextAsync(sessionsOut, $"`bench/run {string.Join(' ', args)}`, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n{report}\n");
+    }
+
     return 0;
 }
 
@@ -316,11 +354,6 @@ internal sealed class Options
             {
                 options.Command = args[i] is "run" or "sessions" or "login-storm" or "forged" or "catalog" ? args[i] : throw new ArgumentException($"unknown command '{args[i]}' (run, sessions, login-storm, forged, catalog)");
             }
-        }
-
-        if (options.Command == "sessions" && options.Counts.Count == 0)
-        {
-            options.Counts.AddRange([100_000, 1_000_000]);
         }
 
         if (options.Command == "catalog" && options.Counts.Count == 0)

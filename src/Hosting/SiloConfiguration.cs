@@ -2,6 +2,7 @@ using System.Net;
 using ApiSecurity.Grains;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Security;
+using ApiSecurity.Grains.Sessions;
 using ApiSecurity.Hosting.Cluster;
 using ApiSecurity.Hosting.Configuration;
 using ApiSecurity.Hosting.Storage;
@@ -78,7 +79,31 @@ public static class SiloConfiguration
         silo.Services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
         silo.Services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.Section));
         silo.Services.AddSingleton<PasswordWork>();
-        silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
+        silo.ConfigureActivationCollection(configuration);
+        return silo;
+    }
+
+    /// <summary>
+    /// Idle grains leave memory on a schedule and under memory pressure (<see cref="CollectionSettings"/>,
+    /// section <c>Silo:Collection</c>): member-session grains after <see cref="CollectionSettings.SessionAge"/>,
+    /// every other grain after <see cref="CollectionSettings.Age"/>; above the memory limit the longest-idle
+    /// grains go first.
+    /// </summary>
+    public static ISiloBuilder ConfigureActivationCollection(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = configuration.GetSettings<CollectionSettings>(CollectionSettings.Section).Validate();
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionQuantum = settings.Quantum;
+            o.CollectionAge = settings.Age;
+            // Keyed by the grain class's full name. Not a [CollectionAgeLimit] attribute on the class: Orleans
+            // lets the attribute win over options, and this age must stay configurable.
+            o.ClassSpecificCollectionAge[typeof(MemberSessionGrain).FullName!] = settings.SessionAge;
+            o.EnableActivationSheddingOnMemoryPressure = settings.SheddingOnMemoryPressure;
+            o.MemoryUsageLimitPercentage = settings.MemoryLimitPercentage;
+            o.MemoryUsageTargetPercentage = settings.MemoryTargetPercentage;
+            o.MemoryUsagePollingPeriod = settings.MemoryPollingPeriod;
+        });
         return silo;
     }
 }

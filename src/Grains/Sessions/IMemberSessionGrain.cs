@@ -48,6 +48,14 @@ public interface IMemberSessionGrain : IGrainWithIntegerKey
     [Alias("Logout")]
     Task<bool> LogoutAsync(string secret);
 
+    /// <summary>
+    /// Writes the last-use times of cookie sessions held in memory. The grain sends this to itself (one-way)
+    /// from a validation when its login's stored time is a minute old, so validation stays read-only and no
+    /// activation carries a timer.
+    /// </summary>
+    [Alias("FlushLastSeen"), OneWay]
+    Task FlushLastSeenAsync();
+
     /// <summary>The live logins.</summary>
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<SessionInfo>> ListAsync();

@@ -26,14 +26,13 @@ public sealed class MemberSessionGrain(
     // its rotation a second presentation gets a new pair; later it is a replay and ends the login.
     private static readonly TimeSpan ReuseLeeway = TimeSpan.FromSeconds(10);
 
-    // last_seen of cookie sessions is kept in memory and written at most once a minute (or on
-    // deactivation): validation stays read-only, and a crash costs at most a minute of idle time.
+    // last_seen of cookie sessions is kept in memory (LoginRecord.SeenAt) and written at most about once
+    // a minute per login in use, or on deactivation: validation stays read-only, and a crash costs at most
+    // a minute of idle time. The write is a one-way call to this grain, not a timer: a grain timer cost
+    // ~800 bytes per activation in use (see BENCHMARKS.md).
     private static readonly TimeSpan LastSeenFlushPeriod = TimeSpan.FromMinutes(1);
-    // Allocated on first use, and the flush timer registered only then: most activations never need
-    // them, and at a million live sessions per silo every activation's bytes count (see BENCHMARKS.md).
-    private Dictionary<string, long>? _lastSeenByLogin;
-    private IGrainTimer? _flushTimer;
     private bool _lastSeenDirty;
+    private bool _flushQueued;
 
     private MemberSessionState S => state.State;
 
@@ -42,8 +41,6 @@ public sealed class MemberSessionGrain(
     private long NowMilliseconds => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private long MemberId => this.GetPrimaryKeyLong();
-
-    private Dictionary<string, long> SeenByLogin => _lastSeenByLogin ??= new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -173,9 +170,15 @@ public sealed class MemberSessionGrain(
             return Task.FromResult<SessionCheck?>(null);
         }
 
-        SeenByLogin[login.Id] = now;
+        login.SeenAt = now;
         _lastSeenDirty = true;
-        _flushTimer ??= this.RegisterGrainTimer(FlushLastSeenAsync, LastSeenFlushPeriod, LastSeenFlushPeriod);
+        if (!_flushQueued && now - login.LastSeenAt >= (long)LastSeenFlushPeriod.TotalSeconds)
+        {
+            // Runs after the validations in progress, as any call that writes.
+            _flushQueued = true;
+            this.AsReference<IMemberSessionGrain>().FlushLastSeenAsync().Ignore();
+        }
+
         var validUntil = login.IdleTimeout > 0 ? Math.Min(session.ExpiresAt, now + login.IdleTimeout) : session.ExpiresAt;
         return Task.FromResult<SessionCheck?>(new SessionCheck(login.Id, validUntil));
     }
@@ -206,7 +209,6 @@ public sealed class MemberSessionGrain(
         var session = AddToken(mac, TokenKind.CookieSession, login.Id, Math.Min(now + policy.Lifetime, autoLogin.ExpiresAt));
         var next = AddToken(mac, TokenKind.CookieAutoLogin, login.Id, autoLogin.ExpiresAt);
         login.LastSeenAt = now;
-        SeenByLogin[login.Id] = now;
         await SaveAsync(now);
         return new CookieIssue(session, next, login.Id);
     }
@@ -268,7 +270,6 @@ public sealed class MemberSessionGrain(
 
         S.Logins.Clear();
         S.Tokens.Clear();
-        _lastSeenByLogin?.Clear();
         await state.WriteStateAsync();
         return count;
     }
@@ -306,8 +307,7 @@ public sealed class MemberSessionGrain(
     private TokenRecord? Find(string secret, TokenKind kind) =>
         S.Tokens.TryGetValue(Secrets.HashKey(secret), out var record) && record.Kind == kind ? record : null;
 
-    private long LastSeen(LoginRecord login) =>
-        _lastSeenByLogin is not null && _lastSeenByLogin.TryGetValue(login.Id, out var seen) ? Math.Max(seen, login.LastSeenAt) : login.LastSeenAt;
+    private static long LastSeen(LoginRecord login) => Math.Max(login.SeenAt, login.LastSeenAt);
 
     private LoginRecord NewLogin(LoginKind kind, string? scope, string apiId, long now, int idleTimeout, string? clientIp)
     {
@@ -405,8 +405,6 @@ public sealed class MemberSessionGrain(
         {
             S.Tokens.Remove(key);
         }
-
-        _lastSeenByLogin?.Remove(loginId);
     }
 
     private async Task RevokeLoginAsync(string loginId)
@@ -433,21 +431,34 @@ public sealed class MemberSessionGrain(
         foreach (var id in S.Logins.Keys.Where(id => !live.Contains(id)).ToList())
         {
             S.Logins.Remove(id);
-            _lastSeenByLogin?.Remove(id);
         }
     }
 
     private void ApplyLastSeen()
     {
-        foreach (var (loginId, seen) in _lastSeenByLogin ?? [])
+        foreach (var login in S.Logins.Values)
         {
-            if (S.Logins.TryGetValue(loginId, out var login) && seen > login.LastSeenAt)
+            if (login.SeenAt > login.LastSeenAt)
             {
-                login.LastSeenAt = seen;
+                login.LastSeenAt = login.SeenAt;
             }
         }
 
         _lastSeenDirty = false;
+    }
+
+    /// <inheritdoc/>
+    public async Task FlushLastSeenAsync()
+    {
+        _flushQueued = false;
+        try
+        {
+            await FlushLastSeenAsync(CancellationToken.None);
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote in the meantime (briefly possible after a silo failure); its state wins.
+        }
     }
 
     private async Task FlushLastSeenAsync(CancellationToken cancellationToken)

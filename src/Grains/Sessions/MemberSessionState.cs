@@ -41,6 +41,16 @@ public sealed class LoginRecord
 
     /// <summary>Client address at login.</summary>
     [Id(7)] public string? ClientIp { get; set; }
+
+    /// <summary>
+    /// Last use seen by the grain since it last wrote its state (Unix seconds; 0 for none). Held in memory
+    /// only (no <c>Id</c>, so never serialized): validation stays read-only, and the grain folds it into
+    /// <see cref="LastSeenAt"/> when it next writes.
+    /// </summary>
+    public long SeenAt { get => _seenAt; set => _seenAt = value; }
+
+    [NonSerialized]
+    private long _seenAt;
 }
 
 /// <summary>A stored token: its hash, what it is for and when it ends.</summary>
