@@ -95,7 +95,13 @@ public sealed class MemberGrain(
         else if (verified != PasswordVerificationResult.Failed)
         {
             outcome = LoginStatus.Ok;
-            S.FailedLogins = 0;
+            // With a second factor the password is only half a login: the failure count goes on until
+            // the second factor is passed, so alternating the right password with guessed codes still locks.
+            if (S.MfaSecret is null)
+            {
+                S.FailedLogins = 0;
+            }
+
             S.LockedUntil = null;
             if (verified == PasswordVerificationResult.SuccessRehashNeeded)
             {
