@@ -245,6 +245,8 @@ public sealed class MemberGrain(
 
         S.PasswordHash = await passwords.HashAsync(newPassword);
         S.Reset = null;
+        // A second-step token issued under the old password must not finish a login under the new one.
+        S.MfaTickets = [];
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IMemberSessionGrain>(Id).RevokeAllExceptAsync(keepLoginId);
         return SelfServiceStatus.Ok;
@@ -354,6 +356,7 @@ public sealed class MemberGrain(
 
         S.PasswordHash = await passwords.HashAsync(newPassword);
         S.Reset = null;
+        S.MfaTickets = [];
         S.FailedLogins = 0;
         S.LockedUntil = null;
         await state.WriteStateAsync();

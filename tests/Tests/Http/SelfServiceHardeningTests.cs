@@ -44,4 +44,51 @@ public sealed partial class SelfServiceTests
         Assert.Equal(HttpStatusCode.Unauthorized, rightCode.Status);
         Assert.Null(rightCode.Body["grant_token"]);
     }
+
+    [Fact]
+    public async Task TwoFactor_TokensIssuedBeforeAPasswordChange_CannotFinishALogin()
+    {
+        var apiId = await CreateSelfServiceApiAsync("dynamic_token");
+        var (_, email, password) = await Admin.RegisterMemberAsync();
+        var (secret, recovery) = await EnrolWithRecoveryAsync(apiId, email, password);
+
+        // A session (password + code), and two second-step tokens left pending under the old password.
+        var first = (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password })).Body["mfa_access_token"]!.GetValue<string>();
+        var beforeChange = (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password })).Body["mfa_access_token"]!.GetValue<string>();
+        var beforeReset = (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password })).Body["mfa_access_token"]!.GetValue<string>();
+        var session = await CredentialFromLoginAsync(apiId, "dynamic_token",
+            await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new { mfa_access_token = first, onetime_password = MemberCodes.Totp(secret, DateTimeOffset.UtcNow.AddSeconds(30)) }));
+
+        var change = await CallAsync(HttpMethod.Post, apiId, "reset_password", new { current_password = password, new_password = "changed-pass-1" }, session);
+        Assert.Equal(HttpStatusCode.OK, change.Status);
+        var afterChange = await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new { mfa_access_token = beforeChange, onetime_password = recovery[0] });
+
+        // The same through the e-mailed reset: a token obtained with the changed password dies with it.
+        var pending = (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password = "changed-pass-1" })).Body["mfa_access_token"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/reminder", new { email })).Status);
+        var message = await Smtp.NextAsync(email);
+        var reset = await PostAsync(Client, $"/rcms-api/{apiId}/reminder", new { token = MemberCodes.Field(message, "Reset token"), temp_pwd = MemberCodes.Field(message, "Temporary password"), login_pwd = "reset-pass-1" });
+        Assert.Equal(HttpStatusCode.OK, reset.Status);
+        var afterReset = await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new { mfa_access_token = pending, onetime_password = recovery[1] });
+        var stale = await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new { mfa_access_token = beforeReset, onetime_password = recovery[2] });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, afterChange.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterReset.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.Status);
+
+        // The recovery codes were not spent by the refused attempts: one still finishes a fresh login.
+        var fresh = (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password = "reset-pass-1" })).Body["mfa_access_token"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/login_mfa", new { mfa_access_token = fresh, onetime_password = recovery[0] })).Status);
+    }
+
+    private async Task<(byte[] Secret, List<string> Recovery)> EnrolWithRecoveryAsync(string apiId, string email, string password)
+    {
+        var caller = await LoginAsync(apiId, "dynamic_token", email, password);
+        var setup = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { }, caller);
+        var secret = MemberCodes.SecretOf(setup.Body["otpauth_uri"]!.GetValue<string>());
+        var recovery = setup.Body["recovery_codes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var enrol = await CallAsync(HttpMethod.Post, apiId, "mfa_setup", new { onetime_password = MemberCodes.Totp(secret, DateTimeOffset.UtcNow) }, caller);
+        Assert.Equal(HttpStatusCode.OK, enrol.Status);
+        return (secret, recovery);
+    }
 }
