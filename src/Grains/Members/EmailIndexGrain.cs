@@ -9,6 +9,71 @@ public sealed class EmailIndexGrain(
     PasswordWork passwords,
     TimeProvider time) : Grain, IEmailIndexGrain
 {
+    // Times (Unix seconds) of the e-mails this address was allowed in the last hour. Kept in memory
+    // only: writing them would store a row for every address anyone typed. The activation is kept
+    // for the hour a budget covers (see TryTakeMailAsync).
+    private readonly Queue<long> _mails = new();
+    private IGrainTimer? _expiry;
+
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A sign-up that expired while nothing held this address (a restart) is dropped on the next use.
+        if (!await DropExpiredPendingAsync() && state.State.Pending is { } pending)
+        {
+            ScheduleExpiry(pending.ExpiresAt);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryTakeMailAsync(int perMinute, int perHour)
+    {
+        var now = Now;
+        while (_mails.TryPeek(out var oldest) && oldest <= now - 3600)
+        {
+            _mails.Dequeue();
+        }
+
+        if ((perHour > 0 && _mails.Count >= perHour) || (perMinute > 0 && _mails.Count(t => t > now - 60) >= perMinute))
+        {
+            return Task.FromResult(false);
+        }
+
+        _mails.Enqueue(now);
+        DelayDeactivation(TimeSpan.FromHours(1));
+        return Task.FromResult(true);
+    }
+
+    // Writes the state, or deletes the stored row when it holds nothing (no member, no pending sign-up).
+    private Task SaveAsync() =>
+        state.State.MemberId is null && state.State.Pending is null ? state.ClearStateAsync() : state.WriteStateAsync();
+
+    private async Task<bool> DropExpiredPendingAsync()
+    {
+        if (state.State.Pending is not { } pending || pending.ExpiresAt > Now)
+        {
+            return false;
+        }
+
+        state.State.Pending = null;
+        await SaveAsync();
+        return true;
+    }
+
+    // An unconfirmed sign-up is removed from storage when it expires, not kept until someone tries a code.
+    private void ScheduleExpiry(long expiresAt)
+    {
+        var due = TimeSpan.FromSeconds(Math.Max(1, expiresAt - Now + 1));
+        _expiry?.Dispose();
+        _expiry = this.RegisterGrainTimer(
+            static (grain, _) => grain.DropExpiredPendingAsync(),
+            this,
+            new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        DelayDeactivation(due + TimeSpan.FromSeconds(30));
+    }
+
     /// <inheritdoc/>
     public async Task<AdminResult<MemberProfile>> RegisterAsync(NewMember member)
     {
@@ -63,7 +128,7 @@ public sealed class EmailIndexGrain(
     {
         // Hash in both cases, so the work (and the time until the e-mail leaves) is the same.
         var hash = await passwords.HashAsync(member.Password ?? string.Empty);
-        var expiresAt = time.GetUtcNow().ToUnixTimeSeconds() + (long)OneTimeCodes.Lifetime.TotalSeconds;
+        var expiresAt = Now + (long)OneTimeCodes.Lifetime.TotalSeconds;
         if (state.State.MemberId is not null)
         {
             return new ConfirmationStart(true, null, expiresAt);
@@ -79,6 +144,7 @@ public sealed class EmailIndexGrain(
             PasswordHash = hash,
         };
         await state.WriteStateAsync();
+        ScheduleExpiry(expiresAt);
         return new ConfirmationStart(false, code, expiresAt);
     }
 
@@ -91,10 +157,8 @@ public sealed class EmailIndexGrain(
             return wrong;
         }
 
-        if (pending.ExpiresAt <= time.GetUtcNow().ToUnixTimeSeconds())
+        if (await DropExpiredPendingAsync())
         {
-            state.State.Pending = null;
-            await state.WriteStateAsync();
             return wrong;
         }
 
@@ -105,7 +169,7 @@ public sealed class EmailIndexGrain(
                 state.State.Pending = null;
             }
 
-            await state.WriteStateAsync();
+            await SaveAsync();
             return wrong;
         }
 
@@ -123,7 +187,7 @@ public sealed class EmailIndexGrain(
         if (state.State.MemberId == memberId)
         {
             state.State.MemberId = null;
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 }

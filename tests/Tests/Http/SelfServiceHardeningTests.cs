@@ -91,4 +91,51 @@ public sealed partial class SelfServiceTests
         Assert.Equal(HttpStatusCode.OK, enrol.Status);
         return (secret, recovery);
     }
+
+    [Fact]
+    public async Task MailFlood_TwentySignUpsOrRemindersForOneAddress_SendOneMail_AndAnswerAlike()
+    {
+        // The shipped budget (Security:MailBudget): 1 e-mail per address per minute, 5 per hour.
+        var apiId = await CreateSelfServiceApiAsync("dynamic_token");
+        var fresh = Admin.UniqueEmail();
+        var (_, registered, _) = await Admin.RegisterMemberAsync();
+        var reminded = (await Admin.RegisterMemberAsync()).Email;
+
+        var answers = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var forFresh = await PostAsync(Client, $"/rcms-api/{apiId}/member/signup", new { email = fresh, login_pwd = "pass-word-1" });
+            var forRegistered = await PostAsync(Client, $"/rcms-api/{apiId}/member/signup", new { email = registered, login_pwd = "pass-word-1" });
+            var reminder = await PostAsync(Client, $"/rcms-api/{apiId}/reminder", new { email = reminded });
+            Assert.Equal(HttpStatusCode.OK, forFresh.Status);
+            Assert.Equal(HttpStatusCode.OK, forRegistered.Status);
+            Assert.Equal(HttpStatusCode.OK, reminder.Status);
+            answers.Add(forFresh.Body.ToJsonString() + "|" + forRegistered.Body.ToJsonString() + "|" + reminder.Body.ToJsonString());
+        }
+
+        // Every answer is the first one: nothing tells a request over the budget from one under it.
+        Assert.Single(answers.Distinct());
+        Assert.Equal("Confirm your e-mail address", (await Smtp.NextAsync(fresh)).Subject);
+        Assert.Equal("Someone tried to sign up with your e-mail address", (await Smtp.NextAsync(registered)).Subject);
+        Assert.Equal("Your password reset code", (await Smtp.NextAsync(reminded)).Subject);
+        Assert.False(await Smtp.AnyArrivesAsync(fresh, TimeSpan.FromSeconds(1)));
+        Assert.False(await Smtp.AnyArrivesAsync(registered, TimeSpan.FromMilliseconds(200)));
+        Assert.False(await Smtp.AnyArrivesAsync(reminded, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task MailFlood_SignUpsAndRemindersShareOneBudgetPerAddress_OtherAddressesAreNotAffected()
+    {
+        var apiId = await CreateSelfServiceApiAsync("dynamic_token");
+        var (_, email, _) = await Admin.RegisterMemberAsync();
+        var bystander = (await Admin.RegisterMemberAsync()).Email;
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/member/signup", new { email, login_pwd = "pass-word-1" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/reminder", new { email })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/reminder", new { email = bystander })).Status);
+
+        Assert.Equal("Someone tried to sign up with your e-mail address", (await Smtp.NextAsync(email)).Subject);
+        Assert.Equal("Your password reset code", (await Smtp.NextAsync(bystander)).Subject);
+        Assert.False(await Smtp.AnyArrivesAsync(email, TimeSpan.FromMilliseconds(500)));
+    }
 }

@@ -3,6 +3,7 @@ using ApiSecurity.Grains.Members;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.Extensions.Options;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
@@ -12,8 +13,9 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// well-formed request answers <c>{"id":null}</c> at once and the rest happens after the answer: a
 /// new address receives a confirmation code (an <c>insert</c> with <c>{email, code}</c> activates the
 /// member), a registered one a notice, so the answer says nothing about which addresses exist.
+/// Each address gets at most <see cref="MailBudgetOptions"/> e-mails; further requests send nothing.
 /// </summary>
-public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox) : IRcmsOperation
+public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox, IOptions<MailBudgetOptions> budget) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.MemberInsert;
@@ -58,7 +60,9 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
                 return;
             }
 
-            if (!outbox.TryEnqueue(ct => StartConfirmationAsync(email, member, ct)))
+            // Every address has a small e-mail budget (Security:MailBudget): beyond it the answer is the same and nothing is sent.
+            if (await grains.GetGrain<IEmailIndexGrain>(email).TryTakeMailAsync(budget.Value.PerMinute, budget.Value.PerHour)
+                && !outbox.TryEnqueue(ct => StartConfirmationAsync(email, member, ct)))
             {
                 await RcmsResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, RcmsResponse.Codes.Unavailable, "Too many e-mails waiting; retry shortly");
                 return;
