@@ -134,8 +134,18 @@ public sealed class EmailIndexGrain(
             return new ConfirmationStart(true, null, expiresAt);
         }
 
-        // A new sign-up replaces an earlier unconfirmed one: only the latest e-mail's code works.
         var code = OneTimeCodes.New();
+        if (state.State.Pending is { } earlier && earlier.ExpiresAt > Now)
+        {
+            // Signing up again while a sign-up waits sends a new code for that same sign-up: its password
+            // and fields stay (a second sign-up must not swap in another password for the owner to
+            // activate), and so does its expiry. Only the latest e-mail's code works.
+            earlier.CodeHash = OneTimeCodes.Hash(code)!;
+            earlier.Attempts = 0;
+            await state.WriteStateAsync();
+            return new ConfirmationStart(false, code, earlier.ExpiresAt);
+        }
+
         state.State.Pending = new PendingRegistration
         {
             CodeHash = OneTimeCodes.Hash(code)!,
@@ -149,7 +159,7 @@ public sealed class EmailIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code)
+    public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code, string? password)
     {
         var wrong = AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "The confirmation code is wrong or has expired", "code"));
         if (state.State.MemberId is not null || state.State.Pending is not { } pending)
@@ -173,7 +183,9 @@ public sealed class EmailIndexGrain(
             return wrong;
         }
 
-        var profile = await CreateAsync(this.GetPrimaryKeyString(), pending.Member, pending.PasswordHash);
+        // The code proves the address; a password sent with it is the owner's choice and replaces the pending one.
+        var hash = password is null ? pending.PasswordHash : await passwords.HashAsync(password);
+        var profile = await CreateAsync(this.GetPrimaryKeyString(), pending.Member, hash);
         await GrainFactory.GetGrain<IMemberGrain>(profile.MemberId).MarkEmailConfirmedAsync();
         return AdminResult<MemberProfile>.Ok(profile with { EmailConfirmed = true });
     }

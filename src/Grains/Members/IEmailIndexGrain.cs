@@ -40,7 +40,11 @@ public interface IEmailIndexGrain : IGrainWithStringKey
     [Alias("TryTakeMail")]
     Task<bool> TryTakeMailAsync(int perMinute, int perHour);
 
-    /// <summary>Finishes a pending sign-up with its code; Invalid (field <c>code</c>) when the code is wrong, used or expired.</summary>
+    /// <summary>
+    /// Finishes a pending sign-up with its code; Invalid (field <c>code</c>) when the code is wrong, used
+    /// or expired. A <paramref name="password"/> (already validated) becomes the member's password
+    /// instead of the one given at sign-up.
+    /// </summary>
     [Alias("ConfirmRegistration")]
-    Task<Apis.AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code);
+    Task<Apis.AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code, string? password);
 }

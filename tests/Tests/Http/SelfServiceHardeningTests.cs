@@ -139,3 +139,83 @@ public sealed partial class SelfServiceTests
         Assert.False(await Smtp.AnyArrivesAsync(email, TimeSpan.FromMilliseconds(500)));
     }
 }
+
+/// <summary>
+/// A second sign-up for an address whose sign-up waits for confirmation, on a web front with the
+/// per-address e-mail budget turned off (so the second request reaches the pending sign-up at once,
+/// as it does with the budget after a minute).
+/// </summary>
+public sealed class SelfServicePendingSignUpTests : IAsyncLifetime
+{
+    private SmtpSink _smtp = null!;
+    private WebFrontHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _smtp = SmtpSink.Start();
+        _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "no-reply@example.com",
+            ["Security:MailBudget:PerMinute"] = "0",
+            ["Security:MailBudget:PerHour"] = "0",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASecondSignUp_DoesNotReplaceThePendingPassword_TheOwnersConfirmationActivatesTheOwnersPassword()
+    {
+        var (client, apiId) = await CreateApiAsync();
+        var email = Admin.UniqueEmail();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, login_pwd = "victims-pass-1" })).Status);
+        var first = MemberCodes.Field(await _smtp.NextAsync(email), "Confirmation code");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, login_pwd = "attackers-pass-1" })).Status);
+        var latest = MemberCodes.Field(await _smtp.NextAsync(email), "Confirmation code");
+
+        // The owner types the code of the latest e-mail in their inbox (the attacker's request caused it).
+        var stale = await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, code = first });
+        var confirm = await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, code = latest });
+
+        Assert.Equal(HttpStatusCode.BadRequest, stale.Status);
+        Assert.Equal(HttpStatusCode.OK, confirm.Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/login", new { email, password = "victims-pass-1" })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, $"/rcms-api/{apiId}/login", new { email, password = "attackers-pass-1" })).Status);
+    }
+
+    [Fact]
+    public async Task AConfirmationWithLoginPwd_SetsThatPassword_SoASignUpMadeFirstByAnotherPersonIsNotActivatedWithTheirs()
+    {
+        var (client, apiId) = await CreateApiAsync();
+        var email = Admin.UniqueEmail();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, login_pwd = "attackers-pass-1" })).Status);
+        await _smtp.NextAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, login_pwd = "owners-pass-1" })).Status);
+        var code = MemberCodes.Field(await _smtp.NextAsync(email), "Confirmation code");
+
+        var tooShort = await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, code, login_pwd = "x" });
+        var confirm = await PostAsync(client, $"/rcms-api/{apiId}/signup", new { email, code, login_pwd = "owners-pass-1" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.Status);
+        Assert.Equal("login_pwd", tooShort.Body["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, confirm.Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/rcms-api/{apiId}/login", new { email, password = "owners-pass-1" })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, $"/rcms-api/{apiId}/login", new { email, password = "attackers-pass-1" })).Status);
+    }
+
+    private async Task<(HttpClient Client, string ApiId)> CreateApiAsync()
+    {
+        var admin = new Admin(_host.CreateClient(admin: true));
+        var apiId = await admin.CreateFullApiAsync("dynamic_token");
+        await admin.AddEndpointAsync(apiId, "POST", "signup", "Member", "Member", "insert", new { confirm_email = true });
+        return (_host.CreateClient(), apiId);
+    }
+}
