@@ -138,6 +138,42 @@ public sealed partial class SelfServiceTests
         Assert.Equal("Your password reset code", (await Smtp.NextAsync(bystander)).Subject);
         Assert.False(await Smtp.AnyArrivesAsync(email, TimeSpan.FromMilliseconds(500)));
     }
+
+    [Fact]
+    public async Task EmailChange_NeedsTheCodeMailedToTheNewAddress_AndATakenAddressAnswersLikeAFreeOne()
+    {
+        var apiId = await CreateSelfServiceApiAsync("dynamic_token");
+        var (_, email, password) = await Admin.RegisterMemberAsync();
+        var (_, taken, takenPassword) = await Admin.RegisterMemberAsync();
+        var free = Admin.UniqueEmail();
+        var caller = await LoginAsync(apiId, "dynamic_token", email, password);
+
+        var toTaken = await CallAsync(HttpMethod.Post, apiId, "member/update", new { email = taken, current_password = password }, caller);
+        var toFree = await CallAsync(HttpMethod.Post, apiId, "member/update", new { email = free, current_password = password }, caller);
+        var meBefore = await CallAsync(HttpMethod.Get, apiId, "member/me", null, caller);
+
+        // No enumeration, and no switch yet: the address is not the member's until it is confirmed.
+        Assert.Equal(HttpStatusCode.OK, toTaken.Status);
+        Assert.Equal(toTaken.Body.ToJsonString(), toFree.Body.ToJsonString());
+        Assert.Equal(email, meBefore.Body["email"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email = free, password })).Status);
+        Assert.Equal("Someone tried to change their account's e-mail address to yours", (await Smtp.NextAsync(taken)).Subject);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email = taken, password = takenPassword })).Status);
+
+        // Only the code mailed to the free address makes the switch; a wrong one changes nothing.
+        var message = await Smtp.NextAsync(free);
+        Assert.Equal("Confirm your new e-mail address", message.Subject);
+        var wrong = await CallAsync(HttpMethod.Post, apiId, "member/update", new { code = "AAAAA-AAAAA" }, caller);
+        var right = await CallAsync(HttpMethod.Post, apiId, "member/update", new { code = MemberCodes.Field(message, "Confirmation code") }, caller);
+        var me = await CallAsync(HttpMethod.Get, apiId, "member/me", null, caller);
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        Assert.Equal("code", wrong.Body["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, right.Status);
+        Assert.Equal(free, me.Body["email"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email = free, password })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(Client, $"/rcms-api/{apiId}/login", new { email, password })).Status);
+    }
 }
 
 /// <summary>
