@@ -9,6 +9,71 @@ public sealed class EmailIndexGrain(
     PasswordWork passwords,
     TimeProvider time) : Grain, IEmailIndexGrain
 {
+    // Times (Unix seconds) of the e-mails this address was allowed in the last hour. Kept in memory
+    // only: writing them would store a row for every address anyone typed. The activation is kept
+    // for the hour a budget covers (see TryTakeMailAsync).
+    private readonly Queue<long> _mails = new();
+    private IGrainTimer? _expiry;
+
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A sign-up that expired while nothing held this address (a restart) is dropped on the next use.
+        if (!await DropExpiredPendingAsync() && state.State.Pending is { } pending)
+        {
+            ScheduleExpiry(pending.ExpiresAt);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryTakeMailAsync(int perMinute, int perHour)
+    {
+        var now = Now;
+        while (_mails.TryPeek(out var oldest) && oldest <= now - 3600)
+        {
+            _mails.Dequeue();
+        }
+
+        if ((perHour > 0 && _mails.Count >= perHour) || (perMinute > 0 && _mails.Count(t => t > now - 60) >= perMinute))
+        {
+            return Task.FromResult(false);
+        }
+
+        _mails.Enqueue(now);
+        DelayDeactivation(TimeSpan.FromHours(1));
+        return Task.FromResult(true);
+    }
+
+    // Writes the state, or deletes the stored row when it holds nothing (no member, no pending sign-up).
+    private Task SaveAsync() =>
+        state.State.MemberId is null && state.State.Pending is null ? state.ClearStateAsync() : state.WriteStateAsync();
+
+    private async Task<bool> DropExpiredPendingAsync()
+    {
+        if (state.State.Pending is not { } pending || pending.ExpiresAt > Now)
+        {
+            return false;
+        }
+
+        state.State.Pending = null;
+        await SaveAsync();
+        return true;
+    }
+
+    // An unconfirmed sign-up is removed from storage when it expires, not kept until someone tries a code.
+    private void ScheduleExpiry(long expiresAt)
+    {
+        var due = TimeSpan.FromSeconds(Math.Max(1, expiresAt - Now + 1));
+        _expiry?.Dispose();
+        _expiry = this.RegisterGrainTimer(
+            static (grain, _) => grain.DropExpiredPendingAsync(),
+            this,
+            new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        DelayDeactivation(due + TimeSpan.FromSeconds(30));
+    }
+
     /// <inheritdoc/>
     public async Task<AdminResult<MemberProfile>> RegisterAsync(NewMember member)
     {
@@ -63,14 +128,24 @@ public sealed class EmailIndexGrain(
     {
         // Hash in both cases, so the work (and the time until the e-mail leaves) is the same.
         var hash = await passwords.HashAsync(member.Password ?? string.Empty);
-        var expiresAt = time.GetUtcNow().ToUnixTimeSeconds() + (long)OneTimeCodes.Lifetime.TotalSeconds;
+        var expiresAt = Now + (long)OneTimeCodes.Lifetime.TotalSeconds;
         if (state.State.MemberId is not null)
         {
             return new ConfirmationStart(true, null, expiresAt);
         }
 
-        // A new sign-up replaces an earlier unconfirmed one: only the latest e-mail's code works.
         var code = OneTimeCodes.New();
+        if (state.State.Pending is { } earlier && earlier.ExpiresAt > Now)
+        {
+            // Signing up again while a sign-up waits sends a new code for that same sign-up: its password
+            // and fields stay (a second sign-up must not swap in another password for the owner to
+            // activate), and so does its expiry. Only the latest e-mail's code works.
+            earlier.CodeHash = OneTimeCodes.Hash(code)!;
+            earlier.Attempts = 0;
+            await state.WriteStateAsync();
+            return new ConfirmationStart(false, code, earlier.ExpiresAt);
+        }
+
         state.State.Pending = new PendingRegistration
         {
             CodeHash = OneTimeCodes.Hash(code)!,
@@ -79,11 +154,12 @@ public sealed class EmailIndexGrain(
             PasswordHash = hash,
         };
         await state.WriteStateAsync();
+        ScheduleExpiry(expiresAt);
         return new ConfirmationStart(false, code, expiresAt);
     }
 
     /// <inheritdoc/>
-    public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code)
+    public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code, string? password)
     {
         var wrong = AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "The confirmation code is wrong or has expired", "code"));
         if (state.State.MemberId is not null || state.State.Pending is not { } pending)
@@ -91,10 +167,8 @@ public sealed class EmailIndexGrain(
             return wrong;
         }
 
-        if (pending.ExpiresAt <= time.GetUtcNow().ToUnixTimeSeconds())
+        if (await DropExpiredPendingAsync())
         {
-            state.State.Pending = null;
-            await state.WriteStateAsync();
             return wrong;
         }
 
@@ -105,11 +179,13 @@ public sealed class EmailIndexGrain(
                 state.State.Pending = null;
             }
 
-            await state.WriteStateAsync();
+            await SaveAsync();
             return wrong;
         }
 
-        var profile = await CreateAsync(this.GetPrimaryKeyString(), pending.Member, pending.PasswordHash);
+        // The code proves the address; a password sent with it is the owner's choice and replaces the pending one.
+        var hash = password is null ? pending.PasswordHash : await passwords.HashAsync(password);
+        var profile = await CreateAsync(this.GetPrimaryKeyString(), pending.Member, hash);
         await GrainFactory.GetGrain<IMemberGrain>(profile.MemberId).MarkEmailConfirmedAsync();
         return AdminResult<MemberProfile>.Ok(profile with { EmailConfirmed = true });
     }
@@ -123,7 +199,7 @@ public sealed class EmailIndexGrain(
         if (state.State.MemberId == memberId)
         {
             state.State.MemberId = null;
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 }

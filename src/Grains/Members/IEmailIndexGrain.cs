@@ -33,7 +33,18 @@ public interface IEmailIndexGrain : IGrainWithStringKey
     [Alias("BeginConfirmedRegistration")]
     Task<ConfirmationStart> BeginConfirmedRegistrationAsync(NewMember member);
 
-    /// <summary>Finishes a pending sign-up with its code; Invalid (field <c>code</c>) when the code is wrong, used or expired.</summary>
+    /// <summary>
+    /// Takes one e-mail from this address's budget: false (send nothing) when <paramref name="perMinute"/>
+    /// e-mails went to it in the last minute or <paramref name="perHour"/> in the last hour (0: no limit).
+    /// </summary>
+    [Alias("TryTakeMail")]
+    Task<bool> TryTakeMailAsync(int perMinute, int perHour);
+
+    /// <summary>
+    /// Finishes a pending sign-up with its code; Invalid (field <c>code</c>) when the code is wrong, used
+    /// or expired. A <paramref name="password"/> (already validated) becomes the member's password
+    /// instead of the one given at sign-up.
+    /// </summary>
     [Alias("ConfirmRegistration")]
-    Task<Apis.AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code);
+    Task<Apis.AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code, string? password);
 }

@@ -59,6 +59,17 @@ public interface IMemberGrain : IGrainWithIntegerKey
     [Alias("ChangePassword")]
     Task<SelfServiceStatus> ChangePasswordAsync(string currentPassword, string newPassword, string? clientIp, string? keepLoginId);
 
+    /// <summary>
+    /// Starts a change of e-mail address with the current password: keeps the new address with a new
+    /// code (replacing an earlier pending change) unless another member holds it.
+    /// </summary>
+    [Alias("BeginEmailChange")]
+    Task<EmailChangeStart> BeginEmailChangeAsync(string newEmail, string currentPassword, string? clientIp);
+
+    /// <summary>Finishes a pending e-mail change with the mailed code; WrongCode when wrong, expired or the address was taken meanwhile.</summary>
+    [Alias("ConfirmEmailChange")]
+    Task<SelfServiceStatus> ConfirmEmailChangeAsync(string code);
+
     /// <summary>Changes the member's own names and e-mail (the e-mail only with the current password).</summary>
     [Alias("UpdateProfile")]
     Task<SelfServiceStatus> UpdateProfileAsync(ProfileChange change, string? clientIp);

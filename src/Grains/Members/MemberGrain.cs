@@ -95,7 +95,13 @@ public sealed class MemberGrain(
         else if (verified != PasswordVerificationResult.Failed)
         {
             outcome = LoginStatus.Ok;
-            S.FailedLogins = 0;
+            // With a second factor the password is only half a login: the failure count goes on until
+            // the second factor is passed, so alternating the right password with guessed codes still locks.
+            if (S.MfaSecret is null)
+            {
+                S.FailedLogins = 0;
+            }
+
             S.LockedUntil = null;
             if (verified == PasswordVerificationResult.SuccessRehashNeeded)
             {
@@ -239,6 +245,8 @@ public sealed class MemberGrain(
 
         S.PasswordHash = await passwords.HashAsync(newPassword);
         S.Reset = null;
+        // A second-step token issued under the old password must not finish a login under the new one.
+        S.MfaTickets = [];
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IMemberSessionGrain>(Id).RevokeAllExceptAsync(keepLoginId);
         return SelfServiceStatus.Ok;
@@ -280,6 +288,80 @@ public sealed class MemberGrain(
         S.Name2 = change.Name2 ?? S.Name2;
         S.Nickname = change.Nickname ?? S.Nickname;
         await state.WriteStateAsync();
+        return SelfServiceStatus.Ok;
+    }
+
+    /// <inheritdoc/>
+    public async Task<EmailChangeStart> BeginEmailChangeAsync(string newEmail, string currentPassword, string? clientIp)
+    {
+        var expiresAt = Now + (long)OneTimeCodes.Lifetime.TotalSeconds;
+        if (!S.Exists)
+        {
+            return new EmailChangeStart(SelfServiceStatus.NotFound, null, expiresAt);
+        }
+
+        var check = await VerifyPasswordAsync(currentPassword, clientIp);
+        if (check != LoginStatus.Ok)
+        {
+            await state.WriteStateAsync();
+            return new EmailChangeStart(check == LoginStatus.LockedOut ? SelfServiceStatus.LockedOut : SelfServiceStatus.WrongPassword, null, expiresAt);
+        }
+
+        // The same work either way; only the e-mail that follows differs, and only its recipient sees it.
+        var holder = await GrainFactory.GetGrain<IEmailIndexGrain>(newEmail).GetMemberIdAsync();
+        var code = OneTimeCodes.New();
+        S.EmailChange = holder is null
+            ? new EmailChangeRecord { NewEmail = newEmail, CodeHash = OneTimeCodes.Hash(code)!, ExpiresAt = expiresAt }
+            : null;
+        await state.WriteStateAsync();
+        return new EmailChangeStart(SelfServiceStatus.Ok, holder is null ? code : null, expiresAt);
+    }
+
+    /// <inheritdoc/>
+    public async Task<SelfServiceStatus> ConfirmEmailChangeAsync(string code)
+    {
+        if (!S.Exists)
+        {
+            return SelfServiceStatus.NotFound;
+        }
+
+        if (S.EmailChange is not { } change)
+        {
+            return SelfServiceStatus.WrongCode;
+        }
+
+        if (change.ExpiresAt <= Now)
+        {
+            S.EmailChange = null;
+            await state.WriteStateAsync();
+            return SelfServiceStatus.WrongCode;
+        }
+
+        if (!OneTimeCodes.Matches(OneTimeCodes.Hash(code), change.CodeHash))
+        {
+            if (++change.Attempts >= OneTimeCodes.MaxAttempts)
+            {
+                S.EmailChange = null;
+            }
+
+            await state.WriteStateAsync();
+            return SelfServiceStatus.WrongCode;
+        }
+
+        // The index entry of the new address is taken first, so two members never hold one address;
+        // someone may have registered it since the code was sent.
+        S.EmailChange = null;
+        if (!await GrainFactory.GetGrain<IEmailIndexGrain>(change.NewEmail).ClaimAsync(Id))
+        {
+            await state.WriteStateAsync();
+            return SelfServiceStatus.WrongCode;
+        }
+
+        var oldEmail = S.Email;
+        S.Email = change.NewEmail;
+        S.EmailConfirmed = true;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IEmailIndexGrain>(oldEmail).ReleaseAsync(Id);
         return SelfServiceStatus.Ok;
     }
 
@@ -348,6 +430,7 @@ public sealed class MemberGrain(
 
         S.PasswordHash = await passwords.HashAsync(newPassword);
         S.Reset = null;
+        S.MfaTickets = [];
         S.FailedLogins = 0;
         S.LockedUntil = null;
         await state.WriteStateAsync();

@@ -63,6 +63,9 @@ public sealed class MemberState
 
     /// <summary>The pending password reset by e-mail, if any.</summary>
     [Id(19)] public PasswordResetRecord? Reset { get; set; }
+
+    /// <summary>A change of e-mail address waiting for the code mailed to the new address, or null.</summary>
+    [Id(20)] public EmailChangeRecord? EmailChange { get; set; }
 }
 
 /// <summary>A login whose password was right, waiting for its second factor (only the token's hash is kept).</summary>
@@ -108,4 +111,21 @@ public sealed record LoginAttempt([property: Id(0)] long At, [property: Id(1)] s
 {
     /// <summary>How many attempts a member keeps.</summary>
     public const int Kept = 50;
+}
+
+/// <summary>A pending change of e-mail address: the new address and the hash of the code mailed to it.</summary>
+[GenerateSerializer, Alias("EmailChangeRecord")]
+public sealed class EmailChangeRecord
+{
+    /// <summary>The new address (normalized).</summary>
+    [Id(0)] public string NewEmail { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 (hex) of the code.</summary>
+    [Id(1)] public string CodeHash { get; set; } = string.Empty;
+
+    /// <summary>Expiry (Unix seconds).</summary>
+    [Id(2)] public long ExpiresAt { get; set; }
+
+    /// <summary>Wrong codes so far.</summary>
+    [Id(3)] public int Attempts { get; set; }
 }

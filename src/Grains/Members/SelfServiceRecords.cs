@@ -69,3 +69,13 @@ public sealed record ConfirmationStart(
     [property: Id(0)] bool AlreadyRegistered,
     [property: Id(1)] string? Code,
     [property: Id(2)] long ExpiresAt);
+
+/// <summary>
+/// The start of an e-mail change: <see cref="Code"/> to mail to the new address, or null when the
+/// address belongs to another member (a notice is mailed instead; the caller's answer is the same).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("EmailChangeStart")]
+public sealed record EmailChangeStart(
+    [property: Id(0)] SelfServiceStatus Status,
+    [property: Id(1)] string? Code,
+    [property: Id(2)] long ExpiresAt);

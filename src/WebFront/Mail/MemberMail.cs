@@ -40,6 +40,30 @@ public static class MemberMail
         If you did not sign up, ignore this message: no account is created without the code.
         """;
 
+    /// <summary>Subject of the code that confirms a change of e-mail address.</summary>
+    public const string EmailChangeSubject = "Confirm your new e-mail address";
+
+    /// <summary>Subject of the notice to an address another member tried to move their account to.</summary>
+    public const string EmailChangeTakenSubject = "Someone tried to change their account's e-mail address to yours";
+
+    /// <summary>The code that confirms a change of e-mail address, sent to the new address.</summary>
+    public static string EmailChange(string code, long expiresAt) => $"""
+        Someone asked to use this e-mail address for their account. To confirm, enter this code where you changed your address:
+
+        Confirmation code: {code}
+
+        It works once, until {Until(expiresAt)} (30 minutes after this message was sent).
+
+        If it was not you, ignore this message: the address is not used without the code.
+        """;
+
+    /// <summary>The notice to a registered address another member tried to move their account to.</summary>
+    public static string EmailChangeTaken() => """
+        Someone tried to change the e-mail address of an account to this address, which already belongs to an account, so nothing was changed.
+
+        If it was not you, you need do nothing: your account is unchanged.
+        """;
+
     /// <summary>The notice to an address that is already registered.</summary>
     public static string AlreadyRegistered() => """
         Someone (perhaps you) tried to sign up with this e-mail address, but an account with this address already exists, so no new account was created.

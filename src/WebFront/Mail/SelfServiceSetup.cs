@@ -11,6 +11,7 @@ public static class SelfServiceSetup
     {
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidation>();
+        services.Configure<MailBudgetOptions>(configuration.GetSection(MailBudgetOptions.Section));
         services.AddSingleton<MailSender>();
         services.AddSingleton<MailOutbox>();
         services.AddHostedService(sp => sp.GetRequiredService<MailOutbox>());

@@ -219,7 +219,13 @@ public sealed partial class SelfServiceTests(SelfServiceFixture fixture, Xunit.A
         var emailWithout = await CallAsync(HttpMethod.Post, apiId, "member/update", new { email = newEmail }, caller);
         var emailWrong = await CallAsync(HttpMethod.Post, apiId, "member/update", new { email = newEmail, current_password = "wrong-password" }, caller);
         var emailRight = await CallAsync(HttpMethod.Post, apiId, "member/update", new { email = newEmail, current_password = password }, caller);
+        // With e-mail configured the new address must be confirmed: the switch happens with the mailed code.
+        var beforeCode = await CallAsync(HttpMethod.Get, apiId, "member/me", null, caller);
+        var code = MemberCodes.Field(await Smtp.NextAsync(newEmail), "Confirmation code");
+        var confirm = await CallAsync(HttpMethod.Post, apiId, "member/update", new { code }, caller);
         var me = await CallAsync(HttpMethod.Get, apiId, "member/me", null, caller);
+        Assert.Equal(email, beforeCode.Body["email"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, confirm.Status);
 
         Assert.Equal(HttpStatusCode.OK, names.Status);
         Assert.Equal(id, names.Body["id"]!.GetValue<long>());

@@ -3,6 +3,7 @@ using ApiSecurity.Grains.Members;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.Extensions.Options;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
@@ -10,10 +11,11 @@ namespace ApiSecurity.WebFront.Rcms.Operations;
 /// <c>Member / Member / insert</c>: self-registration. Without <c>confirm_email</c> the member is
 /// created at once and an address already registered is refused on <c>email</c>. With it, every
 /// well-formed request answers <c>{"id":null}</c> at once and the rest happens after the answer: a
-/// new address receives a confirmation code (an <c>insert</c> with <c>{email, code}</c> activates the
-/// member), a registered one a notice, so the answer says nothing about which addresses exist.
+/// new address receives a confirmation code (an <c>insert</c> with <c>{email, code}</c>, optionally
+/// <c>login_pwd</c>, activates the member), a registered one a notice, so the answer says nothing about which addresses exist.
+/// Each address gets at most <see cref="MailBudgetOptions"/> e-mails; further requests send nothing.
 /// </summary>
-public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox) : IRcmsOperation
+public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox, IOptions<MailBudgetOptions> budget) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.MemberInsert;
@@ -30,7 +32,7 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
         var settings = request.Endpoint.Settings;
         if (fields["code"] is { } code)
         {
-            await ActivateAsync(context, settings, fields["email"], code);
+            await ActivateAsync(context, settings, fields["email"], code, fields["login_pwd"]);
             return;
         }
 
@@ -58,7 +60,9 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
                 return;
             }
 
-            if (!outbox.TryEnqueue(ct => StartConfirmationAsync(email, member, ct)))
+            // Every address has a small e-mail budget (Security:MailBudget): beyond it the answer is the same and nothing is sent.
+            if (await grains.GetGrain<IEmailIndexGrain>(email).TryTakeMailAsync(budget.Value.PerMinute, budget.Value.PerHour)
+                && !outbox.TryEnqueue(ct => StartConfirmationAsync(email, member, ct)))
             {
                 await RcmsResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, RcmsResponse.Codes.Unavailable, "Too many e-mails waiting; retry shortly");
                 return;
@@ -84,7 +88,7 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
         await RcmsResponse.ErrorAsync(context, StatusCodes.Status400BadRequest, RcmsResponse.Codes.Invalid, "This e-mail address cannot be registered", "email");
     }
 
-    private async Task ActivateAsync(HttpContext context, EndpointSettings settings, string? rawEmail, string code)
+    private async Task ActivateAsync(HttpContext context, EndpointSettings settings, string? rawEmail, string code, string? password)
     {
         if (!settings.ConfirmEmail)
         {
@@ -105,8 +109,24 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
             return;
         }
 
-        var result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<IEmailIndexGrain>(email).ConfirmRegistrationAsync(code));
-        if (result.Value is { } profile)
+        if (password is not null)
+        {
+            var errors = new List<FieldError>();
+            SelfServiceHttp.CheckNewPassword(password, "login_pwd", errors);
+            if (errors.Count > 0)
+            {
+                await RcmsResponse.ValidationAsync(context, errors);
+                return;
+            }
+        }
+
+        AdminResult<MemberProfile>? result = null;
+        if (!await SelfServiceHttp.HashingAsync(context, async () => result = await StateConflict.RetryOnceAsync(() => grains.GetGrain<IEmailIndexGrain>(email).ConfirmRegistrationAsync(code, password))))
+        {
+            return;
+        }
+
+        if (result!.Value is { } profile)
         {
             await SelfServiceHttp.OkIdAsync(context, profile.MemberId);
             return;

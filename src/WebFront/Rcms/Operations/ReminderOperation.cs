@@ -4,16 +4,18 @@ using ApiSecurity.Grains.Security;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms.Credentials;
+using Microsoft.Extensions.Options;
 
 namespace ApiSecurity.WebFront.Rcms.Operations;
 
 /// <summary>
 /// <c>Authentication / Login / reminder</c>, Kuroco's two steps. Step 1 <c>{email}</c> always answers
 /// 200 at once and queues the same job for every address; the job e-mails a reset token and a
-/// temporary password (a one-time code, 30 minutes) only when the address is registered. Step 2
+/// temporary password (a one-time code, 30 minutes) only when the address is registered, within the
+/// address's <see cref="MailBudgetOptions"/>. Step 2
 /// <c>{token, temp_pwd, login_pwd}</c> sets the new password and ends every login of the member.
 /// </summary>
-public sealed class ReminderOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics) : IRcmsOperation
+public sealed class ReminderOperation(IGrainFactory grains, MailSender mail, MailOutbox outbox, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, IOptions<MailBudgetOptions> budget) : IRcmsOperation
 {
     /// <inheritdoc/>
     public Operation Operation => Operation.Reminder;
@@ -41,7 +43,9 @@ public sealed class ReminderOperation(IGrainFactory grains, MailSender mail, Mai
             return;
         }
 
-        if (!outbox.TryEnqueue(ct => SendReminderAsync(email, ct)))
+        // The same budget for every address, registered or not (Security:MailBudget): beyond it the answer is the same and nothing is sent.
+        if (await grains.GetGrain<IEmailIndexGrain>(email).TryTakeMailAsync(budget.Value.PerMinute, budget.Value.PerHour)
+            && !outbox.TryEnqueue(ct => SendReminderAsync(email, ct)))
         {
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, RcmsResponse.Codes.Unavailable, "Too many e-mails waiting; retry shortly");
             return;
