@@ -23,12 +23,7 @@ public sealed class SelfServiceBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _smtp = SmtpSink.Start();
-        _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:From"] = "Members <no-reply@example.com>",
-        });
+        _host = await WebFrontHost.StartAsync(settings: _smtp.Settings());
         _playwright = await Playwright.CreateAsync();
         _browser = await Chromium.LaunchAsync(_playwright);
     }

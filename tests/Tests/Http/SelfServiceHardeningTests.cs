@@ -189,14 +189,7 @@ public sealed class SelfServicePendingSignUpTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _smtp = SmtpSink.Start();
-        _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:From"] = "no-reply@example.com",
-            ["Security:MailBudget:PerMinute"] = "0",
-            ["Security:MailBudget:PerHour"] = "0",
-        });
+        _host = await WebFrontHost.StartAsync(settings: _smtp.Settings(("Security:MailBudget:PerMinute", "0"), ("Security:MailBudget:PerHour", "0")));
     }
 
     public async Task DisposeAsync()

@@ -347,12 +347,7 @@ public sealed class SelfServiceFirstMemberTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _smtp = SmtpSink.Start();
-        _host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:From"] = "no-reply@example.com",
-        });
+        _host = await WebFrontHost.StartAsync(settings: _smtp.Settings());
     }
 
     public async Task DisposeAsync()

@@ -20,12 +20,7 @@ public sealed class SelfServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Smtp = SmtpSink.Start();
-        Host = await WebFrontHost.StartAsync(settings: new Dictionary<string, string>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:From"] = "Members <no-reply@example.com>",
-        });
+        Host = await WebFrontHost.StartAsync(settings: Smtp.Settings());
         Admin = new Admin(Host.CreateClient(admin: true));
         Client = Host.CreateClient();
     }

@@ -37,6 +37,23 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public static SmtpSink Start() => new(WebFrontHost.FreePort());
 
+    /// <summary>The settings that point a web front's <c>Smtp:*</c> at this server, plus <paramref name="more"/>.</summary>
+    public Dictionary<string, string> Settings(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "Members <no-reply@example.com>",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>Waits for the next message to <paramref name="address"/> not read yet.</summary>
     public async Task<MimeMessage> NextAsync(string address, TimeSpan? timeout = null)
     {
