@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using ApiSecurity.Grains.Apis;
 
 namespace ApiSecurity.WebFront.Rcms.Pipeline;
@@ -29,7 +30,8 @@ public sealed class StalenessStep : IRcmsStep
         if (!string.IsNullOrWhiteSpace(configured)
             && (!TimeSpan.TryParse(configured, CultureInfo.InvariantCulture, out limit) || limit <= TimeSpan.Zero))
         {
-            throw new InvalidOperationException($"{MaxStalenessKey} '{configured}' is not a positive time span (for example 00:00:10 for ten seconds).");
+            throw new OptionsValidationException(MaxStalenessKey, typeof(TimeSpan),
+                [$"{MaxStalenessKey} '{configured}' is not a positive time span (for example 00:00:10 for ten seconds)."]);
         }
 
         _maxStalenessMilliseconds = (long)limit.TotalMilliseconds;
