@@ -92,6 +92,7 @@ public static class WebFrontApplication
         var app = builder.Build();
 
         app.UseTrustedForwardedHeaders(configuration);
+        RequestLogScope.Use(app);
         app.Use((context, next) =>
         {
             context.Response.OnStarting(static state =>
@@ -103,8 +104,6 @@ public static class WebFrontApplication
             return next(context);
         });
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
-
 
         var rcms = app.Services.GetRequiredService<RcmsPipeline>();
         app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
@@ -112,6 +111,9 @@ public static class WebFrontApplication
         // Routing starts after the /rcms-api branch: left implicit, WebApplication would put it first and every
         // API request would pay for matching the admin, health and metrics routes it never uses.
         app.UseRouting();
+
+        // Empty 4xx/5xx answers of the admin API get a problem-details body; /rcms-api writes its own envelope.
+        app.UseStatusCodePages();
 
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every
         // call they make to /admin/… carries the admin token). After the /rcms-api branch, so API requests
