@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Hosting;
@@ -13,32 +14,33 @@ namespace ApiSecurity.WebFront.Infrastructure;
 public sealed class ApiSecurityMetrics : IDisposable
 {
     private readonly Meter _meter;
-    private readonly Counter<long> _requests;
+    private readonly ConcurrentDictionary<(string ApiId, SecurityMode Mode), RequestCounter> _requests = new();
+    private readonly RequestCounter _unknownApi = new("(unknown)", "(unknown)");
     private readonly Counter<long> _logins;
     private readonly Counter<long> _lockouts;
     private readonly Counter<long> _tokensIssued;
     private readonly Counter<long> _tokensRevoked;
     private readonly Histogram<double> _validation;
-    private readonly Counter<long> _cacheHits;
+    private long _cacheHitsDynamic;
+    private long _cacheHitsCookie;
 
     public ApiSecurityMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MetricsSetup.MeterName);
-        _requests = _meter.CreateCounter<long>("apisecurity.requests", "{request}", "Requests under /rcms-api by API, security mode and outcome");
+        _meter.CreateObservableCounter("apisecurity.requests", ObserveRequests, "{request}", "Requests under /rcms-api by API, security mode and outcome");
         _logins = _meter.CreateCounter<long>("apisecurity.logins", "{login}", "Login attempts by outcome (ok, invalid_credentials, locked_out)");
         _lockouts = _meter.CreateCounter<long>("apisecurity.lockouts", "{login}", "Logins refused because the member is locked out");
         _tokensIssued = _meter.CreateCounter<long>("apisecurity.tokens.issued", "{token}", "Tokens issued by kind");
         _tokensRevoked = _meter.CreateCounter<long>("apisecurity.tokens.revoked", "{token}", "Logins and tokens ended by kind");
         _validation = _meter.CreateHistogram("apisecurity.validation.duration", "s", "Time to check a dynamic token or cookie session with its session grain",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
-        _cacheHits = _meter.CreateCounter<long>("apisecurity.validation.cache_hits", "{validation}", "Dynamic token or cookie checks answered by the web front's short validation cache");
+        _meter.CreateObservableCounter("apisecurity.validation.cache_hits", ObserveCacheHits, "{validation}", "Dynamic token or cookie checks answered by the web front's short validation cache");
     }
 
     /// <summary>One finished /rcms-api request; <paramref name="api"/> is null when the API is unknown.</summary>
-    public void Request(CompiledApi? api, int status) => _requests.Add(1,
-        new KeyValuePair<string, object?>("api_id", api?.ApiId ?? "(unknown)"),
-        new KeyValuePair<string, object?>("mode", api?.Mode.ToWire() ?? "(unknown)"),
-        new KeyValuePair<string, object?>("outcome", Outcome(status)));
+    public void Request(CompiledApi? api, int status) =>
+        (api is null ? _unknownApi : api.RequestCounter ??= _requests.GetOrAdd((api.ApiId, api.Mode), static key => new(key.ApiId, key.Mode.ToWire())))
+            .Add(status);
 
     /// <summary>One login attempt.</summary>
     public void Login(string outcome)
@@ -61,20 +63,30 @@ public sealed class ApiSecurityMetrics : IDisposable
         _validation.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("mode", mode));
 
     /// <summary>A dynamic-token or cookie check answered from the web front's cache (counted, not timed: it costs well under a microsecond).</summary>
-    public void ValidatedFromCache(string mode) => _cacheHits.Add(1, new KeyValuePair<string, object?>("mode", mode));
+    public void ValidatedFromCache(string mode) => Interlocked.Increment(ref mode == "cookie" ? ref _cacheHitsCookie : ref _cacheHitsDynamic);
 
     public void Dispose() => _meter.Dispose();
 
-    private static string Outcome(int status) => status switch
+    private IEnumerable<Measurement<long>> ObserveCacheHits() =>
+    [
+        new(Volatile.Read(ref _cacheHitsDynamic), new KeyValuePair<string, object?>("mode", "dynamic_token")),
+        new(Volatile.Read(ref _cacheHitsCookie), new KeyValuePair<string, object?>("mode", "cookie")),
+    ];
+
+    private IEnumerable<Measurement<long>> ObserveRequests()
     {
-        >= 200 and < 300 => "ok",
-        400 or 413 => "invalid",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        429 => "rate_limited",
-        >= 500 => "error",
-        _ => "other",
-    };
+        foreach (var counter in _requests.Values.Append(_unknownApi))
+        {
+            for (var i = 0; i < RequestCounter.Outcomes.Length; i++)
+            {
+                if (counter.Count(i) is > 0 and var count)
+                {
+                    yield return new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("api_id", counter.ApiId),
+                        new KeyValuePair<string, object?>("mode", counter.Mode),
+                        new KeyValuePair<string, object?>("outcome", RequestCounter.Outcomes[i]));
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 
 namespace ApiSecurity.WebFront.Rcms;
@@ -77,6 +78,9 @@ public sealed class CompiledApi
 
     /// <summary>Settings of the login_challenge endpoint (cookie attributes and lifetimes).</summary>
     public EndpointSettings LoginSettings { get; }
+
+    /// <summary>Where this API's requests are counted (<see cref="ApiSecurityMetrics"/>); set on its first request.</summary>
+    public RequestCounter? RequestCounter { get; set; }
 
     /// <summary>Cookie session lifetimes.</summary>
     public CookiePolicy CookiePolicy { get; }

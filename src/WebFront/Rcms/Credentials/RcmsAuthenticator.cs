@@ -136,7 +136,7 @@ public sealed class RcmsAuthenticator(
             return (await CheckTimed(token, kind, scope, mode))?.LoginId;
         }
 
-        var key = SessionValidationCache.KeyOf(token.MemberId, token.Secret, kind, scope);
+        var key = SessionValidationCache.KeyOf(token, kind, scope);
         if (cache.Recall(key) is { } remembered)
         {
             metrics.ValidatedFromCache(mode);

@@ -24,7 +24,10 @@ public sealed class SessionCacheOptions
 /// <summary>
 /// A short-lived memory of positive session validations (dynamic access tokens and cookie sessions)
 /// on one web front, so a busy session costs one grain call per <see cref="SessionCacheOptions.Duration"/>
-/// rather than one per request. Keys are SHA-256 of the secret, never the secret. An entry never
+/// rather than one per request. Keys are the token's MAC (<see cref="TokenMac"/>), never the secret: a
+/// token only reaches the cache after its MAC was checked, and nobody without the cluster's key can make
+/// another secret with the same MAC, so the MAC names the token as well as a hash of its secret would,
+/// without hashing the secret again on every request. An entry never
 /// outlives its token, and a logout or revocation made through this web front drops the member's
 /// entries at once (a per-member epoch read before the grain call, so a validation racing a
 /// revocation is not cached); one made through another web front is honoured within the duration.
@@ -57,9 +60,9 @@ public sealed class SessionValidationCache
     /// <summary>How many validations are remembered now.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>The cache key of a token (hashes the secret).</summary>
-    public static Key KeyOf(long memberId, string secret, TokenKind kind, string? scope) =>
-        new(memberId, Sha256Key.Of(secret), kind, scope);
+    /// <summary>The cache key of a token whose MAC <see cref="TokenMac.TryRead"/> has accepted.</summary>
+    public static Key KeyOf(in SessionToken token, TokenKind kind, string? scope) =>
+        new(token.MemberId, token.KeyId, token.Mac, kind, scope);
 
     /// <summary>The member's current epoch; read it before asking the grain and pass it to <see cref="Remember"/>.</summary>
     public int EpochOf(long memberId) => Volatile.Read(ref _epochs[Slot(memberId)]);
@@ -134,8 +137,8 @@ public sealed class SessionValidationCache
         }
     }
 
-    /// <summary>A token's identity in the cache: member, SHA-256 of the secret, kind and API scope.</summary>
-    public readonly record struct Key(long MemberId, Sha256Key Secret, TokenKind Kind, string? Scope);
+    /// <summary>A token's identity in the cache: member, key id and MAC of the token, kind and API scope.</summary>
+    public readonly record struct Key(long MemberId, byte KeyId, UInt128 Mac, TokenKind Kind, string? Scope);
 
     private sealed record Entry(string LoginId, long Until, int Epoch);
 }
