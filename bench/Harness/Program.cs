@@ -5,7 +5,7 @@ using ApiSecurity.Bench;
 using ApiSecurity.Testing;
 
 // The benchmark harness (see BENCHMARKS.md):
-//   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64]
+//   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64] [--compare <checkout>]
 //               [--login-seconds 10] [--skip-cluster] [--skip-peers] [--skip-hostile] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions [1000000] [--active-percent 5] [--heap-limit-mib 768] [--hold-seconds 180] [--concurrency 8]
 //                    [--sample-seconds 15] [--split 5000] [--latency-samples 2000] [--max-issue-seconds 0] [--out <file>] [--hold <seconds>]
@@ -89,6 +89,7 @@ if (options.Command == "catalog")
 }
 
 const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
+const string ComparePrefix = "other build: ";
 var duration = TimeSpan.FromSeconds(options.Get("duration", 10));
 var warmup = TimeSpan.FromSeconds(options.Get("warmup", 5));
 if (options.Command == "login-storm")
@@ -184,12 +185,28 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
         var plan = new List<(string Name, Uri Url, ModeTarget? Target)> { (BaselineRow, new Uri(baselineAddress, setup.Targets[0].Path), null) };
         plan.AddRange(await Peers.StartAsync(embedded, bodyFile, setup.Targets[0].Path, options.Has("skip-peers")));
         plan.AddRange(setup.Targets.Select(t => (t.Name, new Uri(address, t.Path), (ModeTarget?)t)));
+
+        // --compare <checkout>: the same rows served by another build of the product (its Release binaries,
+        // e.g. a worktree of an older commit), in the same rounds, for a before/after table.
+        using var earlier = options.Value("compare") is { } otherRoot ? new Deployment(Path.GetFullPath(otherRoot), Path.Combine(work, "compare")) : null;
+        if (earlier is not null)
+        {
+            Console.WriteLine($"compare: starting the web front built in {options.Value("compare")}");
+            var (earlierFront, earlierAddress) = await earlier.StartEmbeddedAsync("web-compare", Path.Combine(earlier.WorkDirectory, "data"), Deployment.FreePort(), Deployment.FreePort());
+            var earlierSetup = await BenchSetup.CreateAsync(earlierAddress, options.Get("members", 64));
+            plan.AddRange(earlierSetup.Targets.Select(t => (ComparePrefix + t.Name, new Uri(earlierAddress, t.Path), (ModeTarget?)t)));
+        }
+
         var rows = await LoadAll(plan, front, string.Empty);
         baseline = rows[0].Result;
         Say("## Embedded (one process: web front + co-hosted silo + SQLite)");
         Say("");
         Peers.Table(rows, Say);
         Table(rows, baseline);
+        if (earlier is not null)
+        {
+            CompareTable(rows, $"{options.Value("compare")} (commit `{Git(Path.GetFullPath(options.Value("compare")!), "rev-parse --short HEAD")}`)");
+        }
     }
 
     Say($"Web front RSS after the load: {front.ResidentBytes() / 1024 / 1024:N0} MiB.");
@@ -273,13 +290,37 @@ return 0;
 void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
 {
     var none = rows.First(r => r.Name == "none").Result;
-    rows = rows.Where(r => !r.Name.StartsWith(Peers.Prefix, StringComparison.Ordinal)).ToList();
+    rows = rows.Where(r => !r.Name.StartsWith(Peers.Prefix, StringComparison.Ordinal) && !r.Name.StartsWith(ComparePrefix, StringComparison.Ordinal)).ToList();
     Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs baseline | p99 over `none` | non-2xx |");
     Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (name, r) in rows)
     {
         Say($"| {name} | {r.RequestsPerSecond:N0} | {r.P50 / 1000:N2} ms | {r.P99 / 1000:N2} ms | {r.P999 / 1000:N2} ms | " +
             $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
+    }
+
+    Say("");
+}
+
+// Each row of this build next to the same row of the build given with --compare, and each row's ratio to
+// its build's own `none` and baseline, so a change in the machine's speed during the run cancels out.
+void CompareTable(List<(string Name, WrkResult Result)> rows, string other)
+{
+    var byName = rows.ToDictionary(r => r.Name, r => r.Result);
+    var none = byName["none"];
+    var otherNone = byName[ComparePrefix + "none"];
+    var reference = byName[BaselineRow];
+    Say($"This build next to {other}, same rounds:");
+    Say("");
+    Say("| mode | this build req/s | other build req/s | change | vs `none` (this / other) | vs baseline (this / other) | p99 (this / other) |");
+    Say("|---|---:|---:|---:|---:|---:|---:|");
+    foreach (var (name, now) in rows.Where(r => byName.ContainsKey(ComparePrefix + r.Name)))
+    {
+        var then = byName[ComparePrefix + name];
+        Say($"| {name} | {now.RequestsPerSecond:N0} | {then.RequestsPerSecond:N0} | {(now.RequestsPerSecond / then.RequestsPerSecond) - 1:+0.0 %;-0.0 %} | " +
+            $"{now.RequestsPerSecond / none.RequestsPerSecond:N2} / {then.RequestsPerSecond / otherNone.RequestsPerSecond:N2} | " +
+            $"{now.RequestsPerSecond / reference.RequestsPerSecond:N2} / {then.RequestsPerSecond / reference.RequestsPerSecond:N2} | " +
+            $"{now.P99 / 1000:N2} / {then.P99 / 1000:N2} ms |");
     }
 
     Say("");
