@@ -39,7 +39,7 @@ public sealed partial class ApiGrain(
     {
         if (name is { Length: > MaxNameLength })
         {
-            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, new AdminError("invalid", $"name must be at most {MaxNameLength} characters", "name"));
+            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, $"name must be at most {MaxNameLength} characters", "name"));
         }
 
         var created = !S.Exists;
@@ -91,7 +91,7 @@ public sealed partial class ApiGrain(
         var newMode = S.Mode;
         if (mode is not null && !SecurityModes.TryParse(mode, out newMode))
         {
-            errors.Add(new AdminError("invalid", "mode must be one of none, static_token, dynamic_token, cookie", "mode"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "mode must be one of none, static_token, dynamic_token, cookie", "mode"));
         }
 
         IReadOnlyList<string>? entries = null;
@@ -100,12 +100,12 @@ public sealed partial class ApiGrain(
             entries = IpAllowList.Normalize(ipRestriction);
             if (entries.Count > MaxIpEntries)
             {
-                errors.Add(new AdminError("invalid", $"at most {MaxIpEntries} IP entries", "ip_restriction"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxIpEntries} IP entries", "ip_restriction"));
             }
             else
             {
                 IpAllowList.Parse(entries, out var ipErrors);
-                errors.AddRange(ipErrors.Select(e => new AdminError("invalid", $"invalid IP restriction entry {e}", "ip_restriction")));
+                errors.AddRange(ipErrors.Select(e => new AdminError(AdminErrorCodes.Invalid, $"invalid IP restriction entry {e}", "ip_restriction")));
             }
         }
 
@@ -152,7 +152,7 @@ public sealed partial class ApiGrain(
             if (!Uri.TryCreate(o, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")
                 || uri.AbsolutePath != "/" || o.EndsWith('/') || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                errors.Add(new AdminError("invalid", $"'{Clip(o)}' is not an origin (scheme://host[:port])", "allow_origins"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(o)}' is not an origin (scheme://host[:port])", "allow_origins"));
                 continue;
             }
 
@@ -161,7 +161,7 @@ public sealed partial class ApiGrain(
 
         if (origins.Contains("*") && cors.AllowCredentials)
         {
-            errors.Add(new AdminError("invalid", "'*' cannot be combined with allow_credentials", "allow_origins"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "'*' cannot be combined with allow_credentials", "allow_origins"));
         }
 
         var methods = new List<string>();
@@ -170,7 +170,7 @@ public sealed partial class ApiGrain(
             var m = method?.Trim().ToUpperInvariant() ?? string.Empty;
             if (m != "*" && !KnownMethods.Contains(m))
             {
-                errors.Add(new AdminError("invalid", $"'{Clip(m)}' is not an HTTP method", "allow_methods"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(m)}' is not an HTTP method", "allow_methods"));
                 continue;
             }
 
@@ -183,7 +183,7 @@ public sealed partial class ApiGrain(
             var h = header?.Trim() ?? string.Empty;
             if (h != "*" && !HeaderName().IsMatch(h))
             {
-                errors.Add(new AdminError("invalid", $"'{Clip(h)}' is not a header name", "allow_headers"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(h)}' is not a header name", "allow_headers"));
                 continue;
             }
 
@@ -192,12 +192,12 @@ public sealed partial class ApiGrain(
 
         if (cors.MaxAge is < 0 or > 86400)
         {
-            errors.Add(new AdminError("invalid", "max_age must be between 0 and 86400 seconds", "max_age"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "max_age must be between 0 and 86400 seconds", "max_age"));
         }
 
         if (origins.Count > MaxCorsEntries || methods.Count > MaxCorsEntries || headers.Count > MaxCorsEntries)
         {
-            errors.Add(new AdminError("invalid", $"at most {MaxCorsEntries} entries per list", "allow_origins"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxCorsEntries} entries per list", "allow_origins"));
         }
 
         if (errors.Count > 0)
@@ -226,12 +226,12 @@ public sealed partial class ApiGrain(
 
         if (S.Endpoints.Count >= MaxEndpoints)
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("limit", $"an API has at most {MaxEndpoints} endpoints"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Limit, $"an API has at most {MaxEndpoints} endpoints"));
         }
 
         if (S.Endpoints.Any(e => e.Method == method && e.Path == path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", "path"));
         }
 
         var definition = new EndpointDefinition(S.NextEndpointId++, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
@@ -251,7 +251,7 @@ public sealed partial class ApiGrain(
         var index = S.Endpoints.FindIndex(e => e.Id == endpointId);
         if (index < 0)
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.NotFound, new AdminError("not_found", $"endpoint {endpointId} does not exist"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, $"endpoint {endpointId} does not exist"));
         }
 
         var (method, path, operation, errors) = ValidateEndpoint(endpoint);
@@ -262,7 +262,7 @@ public sealed partial class ApiGrain(
 
         if (S.Endpoints.Any(e => e.Id != endpointId && e.Method == method && e.Path == path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", "path"));
         }
 
         // Same id, so logs, metrics and the console keep pointing at the same endpoint; the version bump
@@ -291,7 +291,7 @@ public sealed partial class ApiGrain(
         var index = S.Endpoints.FindIndex(e => e.Id == endpointId);
         if (index < 0)
         {
-            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError("not_found", $"endpoint {endpointId} does not exist"));
+            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, $"endpoint {endpointId} does not exist"));
         }
 
         var remaining = S.Endpoints.Where((_, i) => i != index).ToList();
@@ -318,30 +318,30 @@ public sealed partial class ApiGrain(
         var errors = new List<AdminError>();
         if (memo is { Length: > MaxMemoLength })
         {
-            errors.Add(new AdminError("invalid", $"memo must be at most {MaxMemoLength} characters", "memo"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"memo must be at most {MaxMemoLength} characters", "memo"));
         }
 
         var expiry = expiresAt ?? now + (365L * 86400);
         if (expiry <= now)
         {
-            errors.Add(new AdminError("invalid", "expires_at must be in the future (Unix seconds)", "expires_at"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future (Unix seconds)", "expires_at"));
         }
         else if (expiry > now + (100L * 366 * 86400))
         {
-            errors.Add(new AdminError("invalid", "expires_at is too far in the future", "expires_at"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at is too far in the future", "expires_at"));
         }
 
         if (memberId is { } id)
         {
             if (id <= 0 || !await GrainFactory.GetGrain<IMemberGrain>(id).ExistsAsync())
             {
-                errors.Add(new AdminError("invalid", $"member {id} does not exist", "member_id"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"member {id} does not exist", "member_id"));
             }
         }
 
         if (!S.Enabled)
         {
-            errors.Add(new AdminError("invalid", "the API is disabled; enable it before issuing static tokens", "enabled"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "the API is disabled; enable it before issuing static tokens", "enabled"));
         }
 
         if (errors.Count > 0)
@@ -352,7 +352,7 @@ public sealed partial class ApiGrain(
         S.StaticTokens.RemoveAll(t => t.ExpiresAt <= now);
         if (S.StaticTokens.Count >= MaxStaticTokens)
         {
-            return AdminResult<IssuedStaticToken>.Fail(AdminOutcome.Conflict, new AdminError("limit", $"an API has at most {MaxStaticTokens} static tokens"));
+            return AdminResult<IssuedStaticToken>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Limit, $"an API has at most {MaxStaticTokens} static tokens"));
         }
 
         var value = Secrets.NewSecret();
@@ -385,7 +385,7 @@ public sealed partial class ApiGrain(
 
         if (S.StaticTokens.RemoveAll(t => t.Id == tokenId) == 0)
         {
-            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError("not_found", "static token does not exist"));
+            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, "static token does not exist"));
         }
 
         await CommitAsync();
@@ -424,40 +424,40 @@ public sealed partial class ApiGrain(
         var method = endpoint.Method?.Trim().ToUpperInvariant();
         if (string.IsNullOrEmpty(method))
         {
-            errors.Add(new AdminError("required", "method is required", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "method is required", "method"));
         }
         else if (!KnownMethods.Contains(method))
         {
-            errors.Add(new AdminError("invalid", "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
         }
 
         var path = NormalizePath(endpoint.Path);
         if (endpoint.Path is null)
         {
-            errors.Add(new AdminError("required", "path is required", "path"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "path is required", "path"));
         }
         else if (path is null)
         {
-            errors.Add(new AdminError("invalid", "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
         }
 
         Operation operation = default;
         if (endpoint.Category is null || endpoint.Model is null || endpoint.Operation is null)
         {
-            errors.Add(new AdminError("required", "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
         }
         else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
         {
-            errors.Add(new AdminError("invalid", "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
         }
         else if (method is not null && operation.RequiredMethod() is { } required && required != method)
         {
-            errors.Add(new AdminError("invalid", $"{operation.Display()} requires method {required}", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{operation.Display()} requires method {required}", "method"));
         }
 
         if (endpoint.SettingsJson is { Length: > MaxSettingsLength })
         {
-            errors.Add(new AdminError("invalid", $"settings must be at most {MaxSettingsLength} bytes", "settings"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"settings must be at most {MaxSettingsLength} bytes", "settings"));
         }
         else if (errors.Count == 0)
         {
@@ -500,7 +500,7 @@ public sealed partial class ApiGrain(
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
     private static AdminResult<T> NotFound<T>() =>
-        AdminResult<T>.Fail(AdminOutcome.NotFound, new AdminError("not_found", "API does not exist"));
+        AdminResult<T>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, "API does not exist"));
 
     private static List<AdminError> MissingEndpoints(SecurityMode mode, IReadOnlyList<EndpointDefinition> endpoints)
     {
@@ -516,7 +516,7 @@ public sealed partial class ApiGrain(
         {
             if (!endpoints.Any(e => e.Operation == op))
             {
-                errors.Add(new AdminError("missing_endpoint", $"mode {mode.ToWire()} requires an endpoint bound to {op.Display()}", op.Name()));
+                errors.Add(new AdminError(AdminErrorCodes.MissingEndpoint, $"mode {mode.ToWire()} requires an endpoint bound to {op.Display()}", op.Name()));
             }
         }
 
@@ -529,7 +529,7 @@ public sealed partial class ApiGrain(
         if (mode is SecurityMode.DynamicToken or SecurityMode.Cookie
             && await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).CountAsync() == 0)
         {
-            errors.Add(new AdminError("missing_member", $"mode {mode.ToWire()} requires at least one registered member", "members"));
+            errors.Add(new AdminError(AdminErrorCodes.MissingMember, $"mode {mode.ToWire()} requires at least one registered member", "members"));
         }
 
         return errors;

@@ -95,7 +95,7 @@ public sealed class EndpointSettings
         }
         catch (JsonException)
         {
-            errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", "settings"));
             return Defaults;
         }
 
@@ -104,7 +104,7 @@ public sealed class EndpointSettings
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", "settings"));
                 return Defaults;
             }
 
@@ -143,7 +143,7 @@ public sealed class EndpointSettings
             case "member": return EndpointAccess.Member;
             case "public": return EndpointAccess.Public;
             default:
-                errors.Add(new AdminError("invalid", "auth must be \"member\" or \"public\"", "settings.auth"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "auth must be \"member\" or \"public\"", "settings.auth"));
                 return EndpointAccess.Member;
         }
     }
@@ -182,7 +182,7 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError("invalid", "groups must be an array of at most 100 group ids or names", "settings.groups"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "groups must be an array of at most 100 group ids or names", "settings.groups"));
         return [];
     }
 
@@ -198,7 +198,7 @@ public sealed class EndpointSettings
             return seconds;
         }
 
-        errors.Add(new AdminError("invalid", $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", $"settings.{name}"));
         return fallback;
     }
 
@@ -214,7 +214,7 @@ public sealed class EndpointSettings
             return flag;
         }
 
-        errors.Add(new AdminError("invalid", $"{name} must be true, false, 1 or 0", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be true, false, 1 or 0", $"settings.{name}"));
         return fallback;
     }
 
@@ -233,7 +233,7 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError("invalid", "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
         return CookieSameSite.Lax;
     }
 
@@ -246,7 +246,7 @@ public sealed class EndpointSettings
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError("invalid", "document must be a JSON object", "settings.document"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "document must be a JSON object", "settings.document"));
             return null;
         }
 
@@ -260,7 +260,7 @@ public sealed class EndpointSettings
         {
             if (operation == Operation.ProxyForward)
             {
-                errors.Add(new AdminError("required", "upstream is required for Gateway / Proxy / forward", "settings.upstream"));
+                errors.Add(new AdminError(AdminErrorCodes.Required, "upstream is required for Gateway / Proxy / forward", "settings.upstream"));
             }
 
             return null;
@@ -274,7 +274,7 @@ public sealed class EndpointSettings
             return uri;
         }
 
-        errors.Add(new AdminError("invalid", "upstream must be an absolute http or https URL", "settings.upstream"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "upstream must be an absolute http or https URL", "settings.upstream"));
         return null;
     }
 }
@@ -299,7 +299,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError("invalid", "rate_limit must be an object {limit, window, key}", "settings.rate_limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit must be an object {limit, window, key}", "settings.rate_limit"));
             return null;
         }
 
@@ -307,7 +307,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (!value.TryGetProperty("limit", out var limitValue) || limitValue.ValueKind != JsonValueKind.Number
             || !limitValue.TryGetInt32(out var limit) || limit is < 1 or > 1_000_000)
         {
-            errors.Add(new AdminError("invalid", "rate_limit.limit must be a whole number between 1 and 1000000", "settings.rate_limit.limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.limit must be a whole number between 1 and 1000000", "settings.rate_limit.limit"));
             ok = false;
             limit = 0;
         }
@@ -316,7 +316,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (value.TryGetProperty("window", out var windowValue) && windowValue.ValueKind != JsonValueKind.Null
             && (windowValue.ValueKind != JsonValueKind.Number || !windowValue.TryGetInt32(out window) || window is < 1 or > MaxWindow))
         {
-            errors.Add(new AdminError("invalid", $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", "settings.rate_limit.window"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", "settings.rate_limit.window"));
             ok = false;
         }
 
@@ -326,7 +326,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
             key = keyValue.ValueKind == JsonValueKind.String ? keyValue.GetString()! : string.Empty;
             if (key is not ("ip" or "endpoint"))
             {
-                errors.Add(new AdminError("invalid", "rate_limit.key must be \"ip\" or \"endpoint\"", "settings.rate_limit.key"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.key must be \"ip\" or \"endpoint\"", "settings.rate_limit.key"));
                 ok = false;
             }
         }

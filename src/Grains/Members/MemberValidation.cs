@@ -45,20 +45,20 @@ public static class MemberValidation
         var errors = new List<AdminError>();
         if (string.IsNullOrWhiteSpace(member.Email))
         {
-            errors.Add(new AdminError("required", "email is required", "email"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "email is required", "email"));
         }
         else if (NormalizeEmail(member.Email) is null)
         {
-            errors.Add(new AdminError("invalid", "email is not a valid address", "email"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "email is not a valid address", "email"));
         }
 
         if (string.IsNullOrEmpty(member.Password))
         {
-            errors.Add(new AdminError("required", "password is required", "password"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "password is required", "password"));
         }
         else if (member.Password.Length is < MinPasswordLength or > MaxPasswordLength)
         {
-            errors.Add(new AdminError("invalid", $"password must be {MinPasswordLength} to {MaxPasswordLength} characters", "password"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"password must be {MinPasswordLength} to {MaxPasswordLength} characters", "password"));
         }
 
         CheckName(member.Name1, "name1", errors);
@@ -68,11 +68,11 @@ public static class MemberValidation
         {
             if (groups.Count > MaxGroups)
             {
-                errors.Add(new AdminError("invalid", $"at most {MaxGroups} groups", "groups"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxGroups} groups", "groups"));
             }
             else if (groups.Any(g => !MemberGroups.IsValid(g)))
             {
-                errors.Add(new AdminError("invalid", "each group must be 1-64 letters, digits, '-' or '_'", "groups"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "each group must be 1-64 letters, digits, '-' or '_'", "groups"));
             }
         }
 
@@ -83,7 +83,7 @@ public static class MemberValidation
     {
         if (value is { Length: > MaxNameLength } || (value is not null && value.Any(char.IsControl)))
         {
-            errors.Add(new AdminError("invalid", $"{field} must be at most {MaxNameLength} printable characters", field));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{field} must be at most {MaxNameLength} printable characters", field));
         }
     }
 }
