@@ -58,7 +58,7 @@ public sealed class AdminGrain(
         var now = Now;
         if (expiresAt is { } at && at <= now)
         {
-            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future", "expires_at"));
+            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future", AdminFields.ExpiresAt));
         }
 
         Prune(now);

@@ -39,7 +39,7 @@ public sealed partial class ApiGrain(
     {
         if (name is { Length: > MaxNameLength })
         {
-            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, $"name must be at most {MaxNameLength} characters", "name"));
+            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, $"name must be at most {MaxNameLength} characters", AdminFields.Name));
         }
 
         var created = !S.Exists;
@@ -91,7 +91,7 @@ public sealed partial class ApiGrain(
         var newMode = S.Mode;
         if (mode is not null && !SecurityModes.TryParse(mode, out newMode))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "mode must be one of none, static_token, dynamic_token, cookie", "mode"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "mode must be one of none, static_token, dynamic_token, cookie", AdminFields.Mode));
         }
 
         IReadOnlyList<string>? entries = null;
@@ -100,12 +100,12 @@ public sealed partial class ApiGrain(
             entries = IpAllowList.Normalize(ipRestriction);
             if (entries.Count > MaxIpEntries)
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxIpEntries} IP entries", "ip_restriction"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxIpEntries} IP entries", AdminFields.IpRestriction));
             }
             else
             {
                 IpAllowList.Parse(entries, out var ipErrors);
-                errors.AddRange(ipErrors.Select(e => new AdminError(AdminErrorCodes.Invalid, $"invalid IP restriction entry {e}", "ip_restriction")));
+                errors.AddRange(ipErrors.Select(e => new AdminError(AdminErrorCodes.Invalid, $"invalid IP restriction entry {e}", AdminFields.IpRestriction)));
             }
         }
 
@@ -152,7 +152,7 @@ public sealed partial class ApiGrain(
             if (!Uri.TryCreate(o, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")
                 || uri.AbsolutePath != "/" || o.EndsWith('/') || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(o)}' is not an origin (scheme://host[:port])", "allow_origins"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(o)}' is not an origin (scheme://host[:port])", AdminFields.CorsAllowOrigins));
                 continue;
             }
 
@@ -161,7 +161,7 @@ public sealed partial class ApiGrain(
 
         if (origins.Contains("*") && cors.AllowCredentials)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "'*' cannot be combined with allow_credentials", "allow_origins"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "'*' cannot be combined with allow_credentials", AdminFields.CorsAllowOrigins));
         }
 
         var methods = new List<string>();
@@ -170,7 +170,7 @@ public sealed partial class ApiGrain(
             var m = method?.Trim().ToUpperInvariant() ?? string.Empty;
             if (m != "*" && !KnownMethods.Contains(m))
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(m)}' is not an HTTP method", "allow_methods"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(m)}' is not an HTTP method", AdminFields.CorsAllowMethods));
                 continue;
             }
 
@@ -183,7 +183,7 @@ public sealed partial class ApiGrain(
             var h = header?.Trim() ?? string.Empty;
             if (h != "*" && !HeaderName().IsMatch(h))
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(h)}' is not a header name", "allow_headers"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"'{Clip(h)}' is not a header name", AdminFields.CorsAllowHeaders));
                 continue;
             }
 
@@ -192,12 +192,12 @@ public sealed partial class ApiGrain(
 
         if (cors.MaxAge is < 0 or > 86400)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "max_age must be between 0 and 86400 seconds", "max_age"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "max_age must be between 0 and 86400 seconds", AdminFields.CorsMaxAge));
         }
 
         if (origins.Count > MaxCorsEntries || methods.Count > MaxCorsEntries || headers.Count > MaxCorsEntries)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxCorsEntries} entries per list", "allow_origins"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxCorsEntries} entries per list", AdminFields.CorsAllowOrigins));
         }
 
         if (errors.Count > 0)
@@ -231,7 +231,7 @@ public sealed partial class ApiGrain(
 
         if (S.Endpoints.Any(e => e.Method == method && e.Path == path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", AdminFields.Path));
         }
 
         var definition = new EndpointDefinition(S.NextEndpointId++, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
@@ -262,7 +262,7 @@ public sealed partial class ApiGrain(
 
         if (S.Endpoints.Any(e => e.Id != endpointId && e.Method == method && e.Path == path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.Duplicate, $"an endpoint {method} {path} already exists", AdminFields.Path));
         }
 
         // Same id, so logs, metrics and the console keep pointing at the same endpoint; the version bump
@@ -318,30 +318,30 @@ public sealed partial class ApiGrain(
         var errors = new List<AdminError>();
         if (memo is { Length: > MaxMemoLength })
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"memo must be at most {MaxMemoLength} characters", "memo"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"memo must be at most {MaxMemoLength} characters", AdminFields.Memo));
         }
 
         var expiry = expiresAt ?? now + (365L * 86400);
         if (expiry <= now)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future (Unix seconds)", "expires_at"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future (Unix seconds)", AdminFields.ExpiresAt));
         }
         else if (expiry > now + (100L * 366 * 86400))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at is too far in the future", "expires_at"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "expires_at is too far in the future", AdminFields.ExpiresAt));
         }
 
         if (memberId is { } id)
         {
             if (id <= 0 || !await GrainFactory.GetGrain<IMemberGrain>(id).ExistsAsync())
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"member {id} does not exist", "member_id"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"member {id} does not exist", AdminFields.MemberId));
             }
         }
 
         if (!S.Enabled)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "the API is disabled; enable it before issuing static tokens", "enabled"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "the API is disabled; enable it before issuing static tokens", AdminFields.Enabled));
         }
 
         if (errors.Count > 0)
@@ -424,40 +424,40 @@ public sealed partial class ApiGrain(
         var method = endpoint.Method?.Trim().ToUpperInvariant();
         if (string.IsNullOrEmpty(method))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Required, "method is required", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "method is required", AdminFields.Method));
         }
         else if (!KnownMethods.Contains(method))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", AdminFields.Method));
         }
 
         var path = NormalizePath(endpoint.Path);
         if (endpoint.Path is null)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Required, "path is required", "path"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "path is required", AdminFields.Path));
         }
         else if (path is null)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", AdminFields.Path));
         }
 
         Operation operation = default;
         if (endpoint.Category is null || endpoint.Model is null || endpoint.Operation is null)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Required, "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "category, model and operation are required", endpoint.Category is null ? AdminFields.Category : endpoint.Model is null ? AdminFields.Model : AdminFields.Operation));
         }
         else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), AdminFields.Operation));
         }
         else if (method is not null && operation.RequiredMethod() is { } required && required != method)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{operation.Display()} requires method {required}", "method"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{operation.Display()} requires method {required}", AdminFields.Method));
         }
 
         if (endpoint.SettingsJson is { Length: > MaxSettingsLength })
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"settings must be at most {MaxSettingsLength} bytes", "settings"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"settings must be at most {MaxSettingsLength} bytes", AdminFields.Settings));
         }
         else if (errors.Count == 0)
         {
@@ -516,7 +516,7 @@ public sealed partial class ApiGrain(
         {
             if (!endpoints.Any(e => e.Operation == op))
             {
-                errors.Add(new AdminError(AdminErrorCodes.MissingEndpoint, $"mode {mode.ToWire()} requires an endpoint bound to {op.Display()}", op.Name()));
+                errors.Add(new AdminError(AdminErrorCodes.MissingEndpoint, $"mode {mode.ToWire()} requires an endpoint bound to {op.Display()}", AdminFields.EndpointFor(op)));
             }
         }
 
@@ -529,7 +529,7 @@ public sealed partial class ApiGrain(
         if (mode is SecurityMode.DynamicToken or SecurityMode.Cookie
             && await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).CountAsync() == 0)
         {
-            errors.Add(new AdminError(AdminErrorCodes.MissingMember, $"mode {mode.ToWire()} requires at least one registered member", "members"));
+            errors.Add(new AdminError(AdminErrorCodes.MissingMember, $"mode {mode.ToWire()} requires at least one registered member", AdminFields.Members));
         }
 
         return errors;

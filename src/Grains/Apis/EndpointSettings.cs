@@ -95,7 +95,7 @@ public sealed class EndpointSettings
         }
         catch (JsonException)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", "settings"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings));
             return Defaults;
         }
 
@@ -104,22 +104,22 @@ public sealed class EndpointSettings
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", "settings"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings));
                 return Defaults;
             }
 
             var result = new EndpointSettings
             {
-                GrantTokenLifespan = Lifespan(root, "grant_token_lifespan", DefaultGrantTokenLifespan, errors),
-                AccessTokenLifespan = Lifespan(root, "access_token_lifespan", DefaultAccessTokenLifespan, errors),
-                RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", DefaultRefreshTokenLifespan, errors),
-                UseRefreshToken = Flag(root, "use_refresh_token", true, errors),
-                RotateRefreshToken = Flag(root, "rotate_refresh_token", false, errors),
-                ConfirmEmail = Flag(root, "confirm_email", false, errors),
-                CookiePartitioned = Flag(root, "cookie_partitioned", false, errors),
-                SessionIdleTimeout = Lifespan(root, "session_idle_timeout", DefaultSessionIdleTimeout, errors),
-                SessionLifetime = Lifespan(root, "session_lifetime", DefaultSessionLifetime, errors),
-                LoginSaveLifetime = Lifespan(root, "login_save_lifetime", DefaultLoginSaveLifetime, errors),
+                GrantTokenLifespan = Lifespan(root, "grant_token_lifespan", nameof(GrantTokenLifespan), DefaultGrantTokenLifespan, errors),
+                AccessTokenLifespan = Lifespan(root, "access_token_lifespan", nameof(AccessTokenLifespan), DefaultAccessTokenLifespan, errors),
+                RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", nameof(RefreshTokenLifespan), DefaultRefreshTokenLifespan, errors),
+                UseRefreshToken = Flag(root, "use_refresh_token", nameof(UseRefreshToken), true, errors),
+                RotateRefreshToken = Flag(root, "rotate_refresh_token", nameof(RotateRefreshToken), false, errors),
+                ConfirmEmail = Flag(root, "confirm_email", nameof(ConfirmEmail), false, errors),
+                CookiePartitioned = Flag(root, "cookie_partitioned", nameof(CookiePartitioned), false, errors),
+                SessionIdleTimeout = Lifespan(root, "session_idle_timeout", nameof(SessionIdleTimeout), DefaultSessionIdleTimeout, errors),
+                SessionLifetime = Lifespan(root, "session_lifetime", nameof(SessionLifetime), DefaultSessionLifetime, errors),
+                LoginSaveLifetime = Lifespan(root, "login_save_lifetime", nameof(LoginSaveLifetime), DefaultLoginSaveLifetime, errors),
                 CookieSameSite = SameSite(root, errors),
                 DocumentJson = Document(root, operation, errors),
                 Upstream = UpstreamUri(root, operation, errors),
@@ -143,7 +143,7 @@ public sealed class EndpointSettings
             case "member": return EndpointAccess.Member;
             case "public": return EndpointAccess.Public;
             default:
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, "auth must be \"member\" or \"public\"", "settings.auth"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "auth must be \"member\" or \"public\"", AdminFields.Setting(nameof(Auth))));
                 return EndpointAccess.Member;
         }
     }
@@ -182,11 +182,11 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError(AdminErrorCodes.Invalid, "groups must be an array of at most 100 group ids or names", "settings.groups"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "groups must be an array of at most 100 group ids or names", AdminFields.Setting(nameof(Groups))));
         return [];
     }
 
-    private static int Lifespan(JsonElement root, string name, int fallback, List<AdminError> errors)
+    private static int Lifespan(JsonElement root, string name, string property, int fallback, List<AdminError> errors)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -198,11 +198,11 @@ public sealed class EndpointSettings
             return seconds;
         }
 
-        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", AdminFields.Setting(property)));
         return fallback;
     }
 
-    private static bool Flag(JsonElement root, string name, bool fallback, List<AdminError> errors)
+    private static bool Flag(JsonElement root, string name, string property, bool fallback, List<AdminError> errors)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -214,7 +214,7 @@ public sealed class EndpointSettings
             return flag;
         }
 
-        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be true, false, 1 or 0", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be true, false, 1 or 0", AdminFields.Setting(property)));
         return fallback;
     }
 
@@ -233,7 +233,7 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError(AdminErrorCodes.Invalid, "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "cookie_samesite must be Lax, Strict or None", AdminFields.Setting(nameof(CookieSameSite))));
         return CookieSameSite.Lax;
     }
 
@@ -246,7 +246,7 @@ public sealed class EndpointSettings
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "document must be a JSON object", "settings.document"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "document must be a JSON object", AdminFields.Setting(nameof(DocumentJson))));
             return null;
         }
 
@@ -260,7 +260,7 @@ public sealed class EndpointSettings
         {
             if (operation == Operation.ProxyForward)
             {
-                errors.Add(new AdminError(AdminErrorCodes.Required, "upstream is required for Gateway / Proxy / forward", "settings.upstream"));
+                errors.Add(new AdminError(AdminErrorCodes.Required, "upstream is required for Gateway / Proxy / forward", AdminFields.Setting(nameof(Upstream))));
             }
 
             return null;
@@ -274,7 +274,7 @@ public sealed class EndpointSettings
             return uri;
         }
 
-        errors.Add(new AdminError(AdminErrorCodes.Invalid, "upstream must be an absolute http or https URL", "settings.upstream"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "upstream must be an absolute http or https URL", AdminFields.Setting(nameof(Upstream))));
         return null;
     }
 }
@@ -299,7 +299,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit must be an object {limit, window, key}", "settings.rate_limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit must be an object {limit, window, key}", AdminFields.RateLimit()));
             return null;
         }
 
@@ -307,7 +307,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (!value.TryGetProperty("limit", out var limitValue) || limitValue.ValueKind != JsonValueKind.Number
             || !limitValue.TryGetInt32(out var limit) || limit is < 1 or > 1_000_000)
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.limit must be a whole number between 1 and 1000000", "settings.rate_limit.limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.limit must be a whole number between 1 and 1000000", AdminFields.RateLimit(nameof(Limit))));
             ok = false;
             limit = 0;
         }
@@ -316,7 +316,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (value.TryGetProperty("window", out var windowValue) && windowValue.ValueKind != JsonValueKind.Null
             && (windowValue.ValueKind != JsonValueKind.Number || !windowValue.TryGetInt32(out window) || window is < 1 or > MaxWindow))
         {
-            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", "settings.rate_limit.window"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", AdminFields.RateLimit(nameof(Window))));
             ok = false;
         }
 
@@ -326,7 +326,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
             key = keyValue.ValueKind == JsonValueKind.String ? keyValue.GetString()! : string.Empty;
             if (key is not ("ip" or "endpoint"))
             {
-                errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.key must be \"ip\" or \"endpoint\"", "settings.rate_limit.key"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.key must be \"ip\" or \"endpoint\"", AdminFields.RateLimit(nameof(Key))));
                 ok = false;
             }
         }
