@@ -1,5 +1,6 @@
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Security;
+using Microsoft.Extensions.Logging;
 
 namespace ApiSecurity.Grains.Apis;
 
@@ -10,6 +11,10 @@ public sealed partial class ApiGrain(
     TimeProvider time) : Grain, IApiGrain
 {
     private ApiSnapshot? _snapshot;
+
+    // Endpoint settings parsed by this activation (validated ones when added or edited, stored ones once when first
+    // needed), so each is parsed once and the snapshot hands the result to the front-ends.
+    private Dictionary<EndpointDefinition, EndpointSettings> _parsed = [];
 
     private ApiState S => state.State;
 
@@ -144,6 +149,7 @@ public sealed partial class ApiGrain(
 
         var definition = valid.Define(S.NextEndpointId++);
         S.Endpoints.Add(definition);
+        _parsed[definition] = valid.Settings;
         await CommitAsync();
         return AdminResult<EndpointDefinition>.Ok(definition);
     }
@@ -184,6 +190,7 @@ public sealed partial class ApiGrain(
         }
 
         S.Endpoints = updated;
+        _parsed[definition] = valid.Settings;
         await CommitAsync();
         return AdminResult<EndpointDefinition>.Ok(definition);
     }
@@ -347,5 +354,37 @@ public sealed partial class ApiGrain(
         S.StaticTokens.ToList(),
         S.Version,
         $"{ApiId}#{S.Incarnation}",
-        S.CreatedAt);
+        S.CreatedAt)
+    {
+        EndpointSettings = ParsedSettings(),
+    };
+
+    /// <summary>The settings of every endpoint, in order: parsed when added or edited, or once from storage.</summary>
+    private List<EndpointSettings> ParsedSettings()
+    {
+        var parsed = new Dictionary<EndpointDefinition, EndpointSettings>(S.Endpoints.Count);
+        var list = new List<EndpointSettings>(S.Endpoints.Count);
+        foreach (var endpoint in S.Endpoints)
+        {
+            if (!_parsed.TryGetValue(endpoint, out var settings))
+            {
+                var errors = new List<AdminError>();
+                settings = EndpointSettings.Parse(endpoint.Operation, endpoint.SettingsJson, errors);
+                if (errors.Count > 0)
+                {
+                    // Validated when written, so only a rule made stricter since gets here: the valid part applies.
+                    LogStoredSettingsRefused(Logger, ApiId, endpoint.Id, string.Join(" ", errors.Select(e => e.Message)));
+                }
+            }
+
+            parsed[endpoint] = settings;
+            list.Add(settings);
+        }
+
+        _parsed = parsed;
+        return list;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API {ApiId}, endpoint {EndpointId}: stored settings no longer pass validation ({Errors}); the defaults apply instead of the refused values")]
+    private static partial void LogStoredSettingsRefused(ILogger logger, string apiId, long endpointId, string errors);
 }

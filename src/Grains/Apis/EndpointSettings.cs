@@ -5,8 +5,10 @@ namespace ApiSecurity.Grains.Apis;
 
 /// <summary>
 /// The typed settings of an endpoint, parsed from its <c>settings</c> JSON object. Unknown keys are
-/// kept in the stored JSON but ignored. Keys and defaults: docs/endpoints.md.
+/// kept in the stored JSON but ignored. Keys and defaults: docs/endpoints.md. The API grain parses them once and
+/// hands them to the web fronts in the snapshot (<see cref="ApiSnapshot.EndpointSettings"/>).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("EndpointSettings")]
 public sealed class EndpointSettings
 {
     /// <summary>Default grant token lifetime in seconds.</summary>
@@ -30,55 +32,55 @@ public sealed class EndpointSettings
     private const int MaxLifespan = 10 * 366 * 86400;
 
     /// <summary><c>grant_token_lifespan</c> (login_challenge).</summary>
-    public int GrantTokenLifespan { get; private init; } = DefaultGrantTokenLifespan;
+    [Id(0)] public int GrantTokenLifespan { get; private init; } = DefaultGrantTokenLifespan;
 
     /// <summary><c>access_token_lifespan</c> (token).</summary>
-    public int AccessTokenLifespan { get; private init; } = DefaultAccessTokenLifespan;
+    [Id(1)] public int AccessTokenLifespan { get; private init; } = DefaultAccessTokenLifespan;
 
     /// <summary><c>refresh_token_lifespan</c> (token).</summary>
-    public int RefreshTokenLifespan { get; private init; } = DefaultRefreshTokenLifespan;
+    [Id(2)] public int RefreshTokenLifespan { get; private init; } = DefaultRefreshTokenLifespan;
 
     /// <summary><c>use_refresh_token</c> (token).</summary>
-    public bool UseRefreshToken { get; private init; } = true;
+    [Id(3)] public bool UseRefreshToken { get; private init; } = true;
 
     /// <summary><c>rotate_refresh_token</c> (token).</summary>
-    public bool RotateRefreshToken { get; private init; }
+    [Id(4)] public bool RotateRefreshToken { get; private init; }
 
     /// <summary><c>document</c> (Content / Document / get): the raw JSON object text.</summary>
-    public string? DocumentJson { get; private init; }
+    [Id(5)] public string? DocumentJson { get; private init; }
 
     /// <summary><c>upstream</c> (Gateway / Proxy / forward).</summary>
-    public Uri? Upstream { get; private init; }
+    [Id(6)] public Uri? Upstream { get; private init; }
 
     /// <summary><c>cookie_samesite</c>: <c>Lax</c> (default), <c>Strict</c> or <c>None</c>.</summary>
-    public CookieSameSite CookieSameSite { get; private init; } = CookieSameSite.Lax;
+    [Id(7)] public CookieSameSite CookieSameSite { get; private init; } = CookieSameSite.Lax;
 
     /// <summary><c>cookie_partitioned</c>: adds the <c>Partitioned</c> attribute (CHIPS).</summary>
-    public bool CookiePartitioned { get; private init; }
+    [Id(8)] public bool CookiePartitioned { get; private init; }
 
     /// <summary><c>session_idle_timeout</c> (s).</summary>
-    public int SessionIdleTimeout { get; private init; } = DefaultSessionIdleTimeout;
+    [Id(9)] public int SessionIdleTimeout { get; private init; } = DefaultSessionIdleTimeout;
 
     /// <summary><c>session_lifetime</c> (s): absolute lifetime of a cookie session.</summary>
-    public int SessionLifetime { get; private init; } = DefaultSessionLifetime;
+    [Id(10)] public int SessionLifetime { get; private init; } = DefaultSessionLifetime;
 
     /// <summary><c>login_save_lifetime</c> (s): absolute lifetime of the auto-login cookie.</summary>
-    public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
+    [Id(11)] public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
 
     /// <summary><c>confirm_email</c> (Member / insert): a sign-up waits for the code e-mailed to the address.</summary>
-    public bool ConfirmEmail { get; private init; }
+    [Id(12)] public bool ConfirmEmail { get; private init; }
 
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
     /// <summary><c>auth</c>: <c>member</c> (default: the API's credential is required) or <c>public</c>.</summary>
-    public EndpointAccess Auth { get; private init; } = EndpointAccess.Member;
+    [Id(13)] public EndpointAccess Auth { get; private init; } = EndpointAccess.Member;
 
     /// <summary>Member groups allowed on this endpoint (<c>groups</c>); empty for no group restriction.</summary>
-    public IReadOnlyList<string> Groups { get; private init; } = [];
+    [Id(14)] public IReadOnlyList<string> Groups { get; private init; } = [];
 
     /// <summary>The endpoint's rate limit, or null for none (<c>rate_limit</c>: <c>{limit, window, key}</c>).</summary>
-    public RateLimitSetting? RateLimit { get; private init; }
+    [Id(15)] public RateLimitSetting? RateLimit { get; private init; }
 
     /// <summary>Parses and validates settings for <paramref name="operation"/>. Errors name the offending field.</summary>
     public static EndpointSettings Parse(Operation operation, string? json, List<AdminError> errors)
@@ -284,7 +286,8 @@ public sealed class EndpointSettings
 /// counted per client IP (<c>key: "ip"</c>, the default) or for everyone together (<c>"endpoint"</c>),
 /// across the whole cluster.
 /// </summary>
-public sealed record RateLimitSetting(int Limit, int Window, string Key)
+[GenerateSerializer, Immutable, Alias("RateLimitSetting")]
+public sealed record RateLimitSetting([property: Id(0)] int Limit, [property: Id(1)] int Window, [property: Id(2)] string Key)
 {
     /// <summary>Longest window (s).</summary>
     public const int MaxWindow = 3600;
