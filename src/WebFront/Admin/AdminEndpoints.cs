@@ -63,8 +63,8 @@ public static class AdminEndpoints
     /// <summary>Every existing API id, in order (from the catalog).</summary>
     private static async Task<List<string>> ApiIdsAsync(IGrainFactory grains)
     {
-        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
-        return catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetAllAsync();
+        return catalog.Versions.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
     private static async Task<Results<Ok<ApiView>, ProblemHttpResult>> GetApiAsync(string apiId, IGrainFactory grains)
