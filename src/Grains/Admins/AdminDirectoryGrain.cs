@@ -21,12 +21,12 @@ public sealed class AdminDirectoryGrain(
         var errors = new List<AdminError>();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 64 || trimmed.Any(char.IsControl))
         {
-            errors.Add(new AdminError("invalid", "name must be 1-64 characters without control characters", "name"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "name must be 1-64 characters without control characters", AdminFields.Name));
         }
 
         if (!AdminRoles.TryParse(role, out var parsed))
         {
-            errors.Add(new AdminError("invalid", "role must be admin, operator or viewer", "role"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "role must be admin, operator or viewer", AdminFields.Role));
         }
 
         if (errors.Count > 0)
@@ -39,12 +39,12 @@ public sealed class AdminDirectoryGrain(
         if (string.Equals(trimmed, BootstrapName, StringComparison.OrdinalIgnoreCase)
             || state.State.Admins.Values.Any(a => string.Equals(a.Name, trimmed, StringComparison.OrdinalIgnoreCase)))
         {
-            return AdminResult<AdminInfo>.Fail(AdminOutcome.Conflict, new AdminError("name_taken", "An administrator with this name exists", "name"));
+            return AdminResult<AdminInfo>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.NameTaken, "An administrator with this name exists", AdminFields.Name));
         }
 
         if (state.State.Admins.Count >= MaxAdmins)
         {
-            return AdminResult<AdminInfo>.Fail(AdminOutcome.Conflict, new AdminError("too_many", $"At most {MaxAdmins} administrators"));
+            return AdminResult<AdminInfo>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.TooMany, $"At most {MaxAdmins} administrators"));
         }
 
         AdminInfo? created = null;

@@ -52,19 +52,19 @@ public sealed class AdminGrain(
     {
         if (!state.State.Exists)
         {
-            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.NotFound, new AdminError("not_found", "Administrator does not exist"));
+            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, "Administrator does not exist"));
         }
 
         var now = Now;
         if (expiresAt is { } at && at <= now)
         {
-            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "expires_at must be in the future", "expires_at"));
+            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, "expires_at must be in the future", AdminFields.ExpiresAt));
         }
 
         Prune(now);
         if (state.State.Tokens.Count >= MaxTokens)
         {
-            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Conflict, new AdminError("too_many", $"An administrator holds at most {MaxTokens} tokens; revoke one first"));
+            return AdminResult<IssuedAdminToken>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.TooMany, $"An administrator holds at most {MaxTokens} tokens; revoke one first"));
         }
 
         var secret = Secrets.NewSecret();

@@ -133,17 +133,16 @@ public sealed partial class ApiCatalogGrain(
     }
 
     /// <inheritdoc/>
-    public Task<ApiCatalogView?> GetChangesAsync(long knownGeneration)
-    {
-        var generation = unchecked(_epoch + _sequence);
-        if (knownGeneration == generation)
-        {
-            return Task.FromResult<ApiCatalogView?>(null);
-        }
+    public Task<ApiCatalogView> GetAllAsync() => Task.FromResult(View());
 
-        _view ??= new ApiCatalogView(generation, new Dictionary<string, long>(_versions, StringComparer.Ordinal));
-        return Task.FromResult<ApiCatalogView?>(_view);
-    }
+    /// <inheritdoc/>
+    public Task<ApiCatalogView?> GetChangesAsync(long knownGeneration) =>
+        Task.FromResult(knownGeneration == Generation ? null : View());
+
+    private long Generation => unchecked(_epoch + _sequence);
+
+    private ApiCatalogView View() =>
+        _view ??= new ApiCatalogView(Generation, new Dictionary<string, long>(_versions, StringComparer.Ordinal));
 
     private IApiCatalogBucketGrain Bucket(string apiId) => GrainFactory.GetGrain<IApiCatalogBucketGrain>(ApiCatalogBuckets.Of(apiId));
 

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using ApiSecurity.Grains.Members;
 using ApiSecurity.Grains.Security;
+using Microsoft.Extensions.Logging;
 
 namespace ApiSecurity.Grains.Apis;
 
@@ -10,20 +10,11 @@ public sealed partial class ApiGrain(
     [PersistentState("api", StorageNames.Store)] IPersistentState<ApiState> state,
     TimeProvider time) : Grain, IApiGrain
 {
-    private const int MaxNameLength = 200;
-    private const int MaxEndpoints = 500;
-    private const int MaxStaticTokens = 1000;
-    private const int MaxIpEntries = 100_000;
-    private const int MaxMemoLength = 500;
-    private const int MaxSettingsLength = 256 * 1024;
-    private const int MaxCorsEntries = 100;
-
-    private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
-    {
-        "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
-    };
-
     private ApiSnapshot? _snapshot;
+
+    // Endpoint settings parsed by this activation (validated ones when added or edited, stored ones once when first
+    // needed), so each is parsed once and the snapshot hands the result to the front-ends.
+    private Dictionary<EndpointDefinition, EndpointSettings> _parsed = [];
 
     private ApiState S => state.State;
 
@@ -37,9 +28,11 @@ public sealed partial class ApiGrain(
     /// <inheritdoc/>
     public async Task<AdminResult<ApiUpsert>> UpsertAsync(string? name, bool? enabled)
     {
-        if (name is { Length: > MaxNameLength })
+        var errors = new List<AdminError>();
+        ApiRules.CheckName(name, errors);
+        if (errors.Count > 0)
         {
-            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, new AdminError("invalid", $"name must be at most {MaxNameLength} characters", "name"));
+            return AdminResult<ApiUpsert>.Fail(AdminOutcome.Invalid, errors);
         }
 
         var created = !S.Exists;
@@ -88,27 +81,8 @@ public sealed partial class ApiGrain(
         }
 
         var errors = new List<AdminError>();
-        var newMode = S.Mode;
-        if (mode is not null && !SecurityModes.TryParse(mode, out newMode))
-        {
-            errors.Add(new AdminError("invalid", "mode must be one of none, static_token, dynamic_token, cookie", "mode"));
-        }
-
-        IReadOnlyList<string>? entries = null;
-        if (ipRestriction is not null)
-        {
-            entries = IpAllowList.Normalize(ipRestriction);
-            if (entries.Count > MaxIpEntries)
-            {
-                errors.Add(new AdminError("invalid", $"at most {MaxIpEntries} IP entries", "ip_restriction"));
-            }
-            else
-            {
-                IpAllowList.Parse(entries, out var ipErrors);
-                errors.AddRange(ipErrors.Select(e => new AdminError("invalid", $"invalid IP restriction entry {e}", "ip_restriction")));
-            }
-        }
-
+        var newMode = ApiRules.ParseMode(mode, S.Mode, errors);
+        var entries = ApiRules.NormalizeIpRestriction(ipRestriction, errors);
         if (errors.Count > 0)
         {
             return AdminResult<ApiSnapshot>.Fail(AdminOutcome.Invalid, errors);
@@ -139,73 +113,12 @@ public sealed partial class ApiGrain(
         }
 
         var errors = new List<AdminError>();
-        var origins = new List<string>();
-        foreach (var origin in cors.AllowOrigins ?? [])
-        {
-            var o = origin?.Trim() ?? string.Empty;
-            if (o == "*")
-            {
-                origins.Add(o);
-                continue;
-            }
-
-            if (!Uri.TryCreate(o, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")
-                || uri.AbsolutePath != "/" || o.EndsWith('/') || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
-            {
-                errors.Add(new AdminError("invalid", $"'{Clip(o)}' is not an origin (scheme://host[:port])", "allow_origins"));
-                continue;
-            }
-
-            origins.Add(o);
-        }
-
-        if (origins.Contains("*") && cors.AllowCredentials)
-        {
-            errors.Add(new AdminError("invalid", "'*' cannot be combined with allow_credentials", "allow_origins"));
-        }
-
-        var methods = new List<string>();
-        foreach (var method in cors.AllowMethods ?? [])
-        {
-            var m = method?.Trim().ToUpperInvariant() ?? string.Empty;
-            if (m != "*" && !KnownMethods.Contains(m))
-            {
-                errors.Add(new AdminError("invalid", $"'{Clip(m)}' is not an HTTP method", "allow_methods"));
-                continue;
-            }
-
-            methods.Add(m);
-        }
-
-        var headers = new List<string>();
-        foreach (var header in cors.AllowHeaders ?? [])
-        {
-            var h = header?.Trim() ?? string.Empty;
-            if (h != "*" && !HeaderName().IsMatch(h))
-            {
-                errors.Add(new AdminError("invalid", $"'{Clip(h)}' is not a header name", "allow_headers"));
-                continue;
-            }
-
-            headers.Add(h);
-        }
-
-        if (cors.MaxAge is < 0 or > 86400)
-        {
-            errors.Add(new AdminError("invalid", "max_age must be between 0 and 86400 seconds", "max_age"));
-        }
-
-        if (origins.Count > MaxCorsEntries || methods.Count > MaxCorsEntries || headers.Count > MaxCorsEntries)
-        {
-            errors.Add(new AdminError("invalid", $"at most {MaxCorsEntries} entries per list", "allow_origins"));
-        }
-
-        if (errors.Count > 0)
+        if (CorsRules.Validate(cors, errors) is not { } valid)
         {
             return AdminResult<ApiSnapshot>.Fail(AdminOutcome.Invalid, errors);
         }
 
-        S.Cors = new CorsSettings(origins.Distinct().ToList(), methods.Distinct().ToList(), headers.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), cors.MaxAge, cors.AllowCredentials);
+        S.Cors = valid;
         await CommitAsync();
         return AdminResult<ApiSnapshot>.Ok(Snapshot());
     }
@@ -218,24 +131,25 @@ public sealed partial class ApiGrain(
             return NotFound<EndpointDefinition>();
         }
 
-        var (method, path, operation, errors) = ValidateEndpoint(endpoint);
-        if (errors.Count > 0)
+        var errors = new List<AdminError>();
+        if (EndpointRules.Validate(endpoint, errors) is not { } valid)
         {
             return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Invalid, errors);
         }
 
-        if (S.Endpoints.Count >= MaxEndpoints)
+        if (S.Endpoints.Count >= EndpointRules.MaxEndpoints)
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("limit", $"an API has at most {MaxEndpoints} endpoints"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, EndpointRules.TooMany());
         }
 
-        if (S.Endpoints.Any(e => e.Method == method && e.Path == path))
+        if (S.Endpoints.Any(e => e.Method == valid.Method && e.Path == valid.Path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, EndpointRules.Duplicate(valid));
         }
 
-        var definition = new EndpointDefinition(S.NextEndpointId++, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
+        var definition = valid.Define(S.NextEndpointId++);
         S.Endpoints.Add(definition);
+        _parsed[definition] = valid.Settings;
         await CommitAsync();
         return AdminResult<EndpointDefinition>.Ok(definition);
     }
@@ -251,31 +165,32 @@ public sealed partial class ApiGrain(
         var index = S.Endpoints.FindIndex(e => e.Id == endpointId);
         if (index < 0)
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.NotFound, new AdminError("not_found", $"endpoint {endpointId} does not exist"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, $"endpoint {endpointId} does not exist"));
         }
 
-        var (method, path, operation, errors) = ValidateEndpoint(endpoint);
-        if (errors.Count > 0)
+        var errors = new List<AdminError>();
+        if (EndpointRules.Validate(endpoint, errors) is not { } valid)
         {
             return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Invalid, errors);
         }
 
-        if (S.Endpoints.Any(e => e.Id != endpointId && e.Method == method && e.Path == path))
+        if (S.Endpoints.Any(e => e.Id != endpointId && e.Method == valid.Method && e.Path == valid.Path))
         {
-            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, new AdminError("duplicate", $"an endpoint {method} {path} already exists", "path"));
+            return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, EndpointRules.Duplicate(valid));
         }
 
         // Same id, so logs, metrics and the console keep pointing at the same endpoint; the version bump
         // (CommitAsync) makes every web front reload the API, so the new settings apply to the next request.
-        var definition = new EndpointDefinition(endpointId, method, path, operation, string.IsNullOrWhiteSpace(endpoint.SettingsJson) ? "{}" : endpoint.SettingsJson!);
+        var definition = valid.Define(endpointId);
         var updated = S.Endpoints.Select((e, i) => i == index ? definition : e).ToList();
-        var unmet = MissingEndpoints(S.Mode, updated);
+        var unmet = ApiRules.MissingEndpoints(S.Mode, updated);
         if (unmet.Count > 0)
         {
             return AdminResult<EndpointDefinition>.Fail(AdminOutcome.Conflict, unmet);
         }
 
         S.Endpoints = updated;
+        _parsed[definition] = valid.Settings;
         await CommitAsync();
         return AdminResult<EndpointDefinition>.Ok(definition);
     }
@@ -291,11 +206,11 @@ public sealed partial class ApiGrain(
         var index = S.Endpoints.FindIndex(e => e.Id == endpointId);
         if (index < 0)
         {
-            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError("not_found", $"endpoint {endpointId} does not exist"));
+            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, $"endpoint {endpointId} does not exist"));
         }
 
         var remaining = S.Endpoints.Where((_, i) => i != index).ToList();
-        var unmet = MissingEndpoints(S.Mode, remaining);
+        var unmet = ApiRules.MissingEndpoints(S.Mode, remaining);
         if (unmet.Count > 0)
         {
             return AdminResult<bool>.Fail(AdminOutcome.Conflict, unmet);
@@ -316,32 +231,18 @@ public sealed partial class ApiGrain(
 
         var now = Now;
         var errors = new List<AdminError>();
-        if (memo is { Length: > MaxMemoLength })
-        {
-            errors.Add(new AdminError("invalid", $"memo must be at most {MaxMemoLength} characters", "memo"));
-        }
-
-        var expiry = expiresAt ?? now + (365L * 86400);
-        if (expiry <= now)
-        {
-            errors.Add(new AdminError("invalid", "expires_at must be in the future (Unix seconds)", "expires_at"));
-        }
-        else if (expiry > now + (100L * 366 * 86400))
-        {
-            errors.Add(new AdminError("invalid", "expires_at is too far in the future", "expires_at"));
-        }
-
+        var expiry = StaticTokenRules.Check(memo, expiresAt, now, errors);
         if (memberId is { } id)
         {
             if (id <= 0 || !await GrainFactory.GetGrain<IMemberGrain>(id).ExistsAsync())
             {
-                errors.Add(new AdminError("invalid", $"member {id} does not exist", "member_id"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"member {id} does not exist", AdminFields.MemberId));
             }
         }
 
         if (!S.Enabled)
         {
-            errors.Add(new AdminError("invalid", "the API is disabled; enable it before issuing static tokens", "enabled"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "the API is disabled; enable it before issuing static tokens", AdminFields.Enabled));
         }
 
         if (errors.Count > 0)
@@ -350,9 +251,9 @@ public sealed partial class ApiGrain(
         }
 
         S.StaticTokens.RemoveAll(t => t.ExpiresAt <= now);
-        if (S.StaticTokens.Count >= MaxStaticTokens)
+        if (S.StaticTokens.Count >= StaticTokenRules.MaxTokens)
         {
-            return AdminResult<IssuedStaticToken>.Fail(AdminOutcome.Conflict, new AdminError("limit", $"an API has at most {MaxStaticTokens} static tokens"));
+            return AdminResult<IssuedStaticToken>.Fail(AdminOutcome.Conflict, StaticTokenRules.TooMany());
         }
 
         var value = Secrets.NewSecret();
@@ -385,7 +286,7 @@ public sealed partial class ApiGrain(
 
         if (S.StaticTokens.RemoveAll(t => t.Id == tokenId) == 0)
         {
-            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError("not_found", "static token does not exist"));
+            return AdminResult<bool>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, "static token does not exist"));
         }
 
         await CommitAsync();
@@ -417,119 +318,17 @@ public sealed partial class ApiGrain(
         return AdminResult<bool>.Ok(true);
     }
 
-    /// <summary>Validates an endpoint's method, path, operation and settings (the same rules for adding and editing).</summary>
-    private static (string Method, string Path, Operation Operation, List<AdminError> Errors) ValidateEndpoint(NewEndpoint endpoint)
-    {
-        var errors = new List<AdminError>();
-        var method = endpoint.Method?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(method))
-        {
-            errors.Add(new AdminError("required", "method is required", "method"));
-        }
-        else if (!KnownMethods.Contains(method))
-        {
-            errors.Add(new AdminError("invalid", "method must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", "method"));
-        }
-
-        var path = NormalizePath(endpoint.Path);
-        if (endpoint.Path is null)
-        {
-            errors.Add(new AdminError("required", "path is required", "path"));
-        }
-        else if (path is null)
-        {
-            errors.Add(new AdminError("invalid", "path must be 1-200 characters of letters, digits, '-', '_', '.', '~' and '/' segments, without '..'", "path"));
-        }
-
-        Operation operation = default;
-        if (endpoint.Category is null || endpoint.Model is null || endpoint.Operation is null)
-        {
-            errors.Add(new AdminError("required", "category, model and operation are required", endpoint.Category is null ? "category" : endpoint.Model is null ? "model" : "operation"));
-        }
-        else if (!Operations.TryFind(endpoint.Category, endpoint.Model, endpoint.Operation, out operation))
-        {
-            errors.Add(new AdminError("invalid", "unknown operation; supported: " + string.Join(", ", Enum.GetValues<Operation>().Select(o => o.Display())), "operation"));
-        }
-        else if (method is not null && operation.RequiredMethod() is { } required && required != method)
-        {
-            errors.Add(new AdminError("invalid", $"{operation.Display()} requires method {required}", "method"));
-        }
-
-        if (endpoint.SettingsJson is { Length: > MaxSettingsLength })
-        {
-            errors.Add(new AdminError("invalid", $"settings must be at most {MaxSettingsLength} bytes", "settings"));
-        }
-        else if (errors.Count == 0)
-        {
-            EndpointSettings.Parse(operation, endpoint.SettingsJson, errors);
-        }
-
-        return (method ?? string.Empty, path ?? string.Empty, operation, errors);
-    }
-
-    /// <summary>
-    /// Makes a path canonical: no leading or trailing slash, safe characters only, no dot segments.
-    /// Returns null when the path is not acceptable.
-    /// </summary>
-    public static string? NormalizePath(string? path)
-    {
-        if (path is null)
-        {
-            return null;
-        }
-
-        var p = path.Trim().Trim('/');
-        if (p.Length is 0 or > 200 || !PathPattern().IsMatch(p))
-        {
-            return null;
-        }
-
-        foreach (var segment in p.Split('/'))
-        {
-            if (segment.Length == 0 || segment == "." || segment == "..")
-            {
-                return null;
-            }
-        }
-
-        return p;
-    }
-
     private static StaticTokenInfo Info(StaticTokenRecord r) => new(r.Id, r.Memo, r.ExpiresAt, r.MemberId, r.CreatedAt);
 
-    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
-
     private static AdminResult<T> NotFound<T>() =>
-        AdminResult<T>.Fail(AdminOutcome.NotFound, new AdminError("not_found", "API does not exist"));
-
-    private static List<AdminError> MissingEndpoints(SecurityMode mode, IReadOnlyList<EndpointDefinition> endpoints)
-    {
-        var errors = new List<AdminError>();
-        var needed = mode switch
-        {
-            SecurityMode.StaticToken => new[] { Operation.Token },
-            SecurityMode.DynamicToken => [Operation.LoginChallenge, Operation.Token],
-            SecurityMode.Cookie => [Operation.LoginChallenge],
-            _ => [],
-        };
-        foreach (var op in needed)
-        {
-            if (!endpoints.Any(e => e.Operation == op))
-            {
-                errors.Add(new AdminError("missing_endpoint", $"mode {mode.ToWire()} requires an endpoint bound to {op.Display()}", op.Name()));
-            }
-        }
-
-        return errors;
-    }
+        AdminResult<T>.Fail(AdminOutcome.NotFound, new AdminError(AdminErrorCodes.NotFound, "API does not exist"));
 
     private async Task<List<AdminError>> UnmetRequirementsAsync(SecurityMode mode, IReadOnlyList<EndpointDefinition> endpoints)
     {
-        var errors = MissingEndpoints(mode, endpoints);
-        if (mode is SecurityMode.DynamicToken or SecurityMode.Cookie
-            && await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).CountAsync() == 0)
+        var errors = ApiRules.MissingEndpoints(mode, endpoints);
+        if (ApiRules.NeedsMembers(mode) && await GrainFactory.GetGrain<IMemberDirectoryGrain>(0).CountAsync() == 0)
         {
-            errors.Add(new AdminError("missing_member", $"mode {mode.ToWire()} requires at least one registered member", "members"));
+            errors.Add(ApiRules.MissingMember(mode));
         }
 
         return errors;
@@ -555,11 +354,37 @@ public sealed partial class ApiGrain(
         S.StaticTokens.ToList(),
         S.Version,
         $"{ApiId}#{S.Incarnation}",
-        S.CreatedAt);
+        S.CreatedAt)
+    {
+        EndpointSettings = ParsedSettings(),
+    };
 
-    [GeneratedRegex(@"^[A-Za-z0-9\-_.~/]+$")]
-    private static partial Regex PathPattern();
+    /// <summary>The settings of every endpoint, in order: parsed when added or edited, or once from storage.</summary>
+    private List<EndpointSettings> ParsedSettings()
+    {
+        var parsed = new Dictionary<EndpointDefinition, EndpointSettings>(S.Endpoints.Count);
+        var list = new List<EndpointSettings>(S.Endpoints.Count);
+        foreach (var endpoint in S.Endpoints)
+        {
+            if (!_parsed.TryGetValue(endpoint, out var settings))
+            {
+                var errors = new List<AdminError>();
+                settings = EndpointSettings.Parse(endpoint.Operation, endpoint.SettingsJson, errors);
+                if (errors.Count > 0)
+                {
+                    // Validated when written, so only a rule made stricter since gets here: the valid part applies.
+                    LogStoredSettingsRefused(Logger, ApiId, endpoint.Id, string.Join(" ", errors.Select(e => e.Message)));
+                }
+            }
 
-    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,100}$")]
-    private static partial Regex HeaderName();
+            parsed[endpoint] = settings;
+            list.Add(settings);
+        }
+
+        _parsed = parsed;
+        return list;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API {ApiId}, endpoint {EndpointId}: stored settings no longer pass validation ({Errors}); the defaults apply instead of the refused values")]
+    private static partial void LogStoredSettingsRefused(ILogger logger, string apiId, long endpointId, string errors);
 }

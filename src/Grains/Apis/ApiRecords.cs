@@ -49,7 +49,16 @@ public sealed record ApiSnapshot(
     [property: Id(7)] IReadOnlyList<StaticTokenRecord> StaticTokens,
     [property: Id(8)] long Version,
     [property: Id(9)] string Scope,
-    [property: Id(10)] long CreatedAt);
+    [property: Id(10)] long CreatedAt)
+{
+    /// <summary>
+    /// The settings of each of <see cref="Endpoints"/> (same order) as the API grain parsed and validated them, so a
+    /// front-end does not parse them again. Null in a snapshot built elsewhere (by hand, or by a silo of an earlier
+    /// version); the raw JSON stays in <see cref="EndpointDefinition.SettingsJson"/>, which the admin API echoes back.
+    /// </summary>
+    [Id(11)]
+    public IReadOnlyList<EndpointSettings>? EndpointSettings { get; init; }
+}
 
 /// <summary>A new endpoint as requested by an administrator.</summary>
 [GenerateSerializer, Immutable, Alias("NewEndpoint")]

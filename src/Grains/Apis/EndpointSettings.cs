@@ -5,8 +5,10 @@ namespace ApiSecurity.Grains.Apis;
 
 /// <summary>
 /// The typed settings of an endpoint, parsed from its <c>settings</c> JSON object. Unknown keys are
-/// kept in the stored JSON but ignored. Keys and defaults: docs/endpoints.md.
+/// kept in the stored JSON but ignored. Keys and defaults: docs/endpoints.md. The API grain parses them once and
+/// hands them to the web fronts in the snapshot (<see cref="ApiSnapshot.EndpointSettings"/>).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("EndpointSettings")]
 public sealed class EndpointSettings
 {
     /// <summary>Default grant token lifetime in seconds.</summary>
@@ -30,55 +32,55 @@ public sealed class EndpointSettings
     private const int MaxLifespan = 10 * 366 * 86400;
 
     /// <summary><c>grant_token_lifespan</c> (login_challenge).</summary>
-    public int GrantTokenLifespan { get; private init; } = DefaultGrantTokenLifespan;
+    [Id(0)] public int GrantTokenLifespan { get; private init; } = DefaultGrantTokenLifespan;
 
     /// <summary><c>access_token_lifespan</c> (token).</summary>
-    public int AccessTokenLifespan { get; private init; } = DefaultAccessTokenLifespan;
+    [Id(1)] public int AccessTokenLifespan { get; private init; } = DefaultAccessTokenLifespan;
 
     /// <summary><c>refresh_token_lifespan</c> (token).</summary>
-    public int RefreshTokenLifespan { get; private init; } = DefaultRefreshTokenLifespan;
+    [Id(2)] public int RefreshTokenLifespan { get; private init; } = DefaultRefreshTokenLifespan;
 
     /// <summary><c>use_refresh_token</c> (token).</summary>
-    public bool UseRefreshToken { get; private init; } = true;
+    [Id(3)] public bool UseRefreshToken { get; private init; } = true;
 
     /// <summary><c>rotate_refresh_token</c> (token).</summary>
-    public bool RotateRefreshToken { get; private init; }
+    [Id(4)] public bool RotateRefreshToken { get; private init; }
 
     /// <summary><c>document</c> (Content / Document / get): the raw JSON object text.</summary>
-    public string? DocumentJson { get; private init; }
+    [Id(5)] public string? DocumentJson { get; private init; }
 
     /// <summary><c>upstream</c> (Gateway / Proxy / forward).</summary>
-    public Uri? Upstream { get; private init; }
+    [Id(6)] public Uri? Upstream { get; private init; }
 
     /// <summary><c>cookie_samesite</c>: <c>Lax</c> (default), <c>Strict</c> or <c>None</c>.</summary>
-    public CookieSameSite CookieSameSite { get; private init; } = CookieSameSite.Lax;
+    [Id(7)] public CookieSameSite CookieSameSite { get; private init; } = CookieSameSite.Lax;
 
     /// <summary><c>cookie_partitioned</c>: adds the <c>Partitioned</c> attribute (CHIPS).</summary>
-    public bool CookiePartitioned { get; private init; }
+    [Id(8)] public bool CookiePartitioned { get; private init; }
 
     /// <summary><c>session_idle_timeout</c> (s).</summary>
-    public int SessionIdleTimeout { get; private init; } = DefaultSessionIdleTimeout;
+    [Id(9)] public int SessionIdleTimeout { get; private init; } = DefaultSessionIdleTimeout;
 
     /// <summary><c>session_lifetime</c> (s): absolute lifetime of a cookie session.</summary>
-    public int SessionLifetime { get; private init; } = DefaultSessionLifetime;
+    [Id(10)] public int SessionLifetime { get; private init; } = DefaultSessionLifetime;
 
     /// <summary><c>login_save_lifetime</c> (s): absolute lifetime of the auto-login cookie.</summary>
-    public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
+    [Id(11)] public int LoginSaveLifetime { get; private init; } = DefaultLoginSaveLifetime;
 
     /// <summary><c>confirm_email</c> (Member / insert): a sign-up waits for the code e-mailed to the address.</summary>
-    public bool ConfirmEmail { get; private init; }
+    [Id(12)] public bool ConfirmEmail { get; private init; }
 
     /// <summary>Settings with every default.</summary>
     public static EndpointSettings Defaults { get; } = new();
 
     /// <summary><c>auth</c>: <c>member</c> (default: the API's credential is required) or <c>public</c>.</summary>
-    public EndpointAccess Auth { get; private init; } = EndpointAccess.Member;
+    [Id(13)] public EndpointAccess Auth { get; private init; } = EndpointAccess.Member;
 
     /// <summary>Member groups allowed on this endpoint (<c>groups</c>); empty for no group restriction.</summary>
-    public IReadOnlyList<string> Groups { get; private init; } = [];
+    [Id(14)] public IReadOnlyList<string> Groups { get; private init; } = [];
 
     /// <summary>The endpoint's rate limit, or null for none (<c>rate_limit</c>: <c>{limit, window, key}</c>).</summary>
-    public RateLimitSetting? RateLimit { get; private init; }
+    [Id(15)] public RateLimitSetting? RateLimit { get; private init; }
 
     /// <summary>Parses and validates settings for <paramref name="operation"/>. Errors name the offending field.</summary>
     public static EndpointSettings Parse(Operation operation, string? json, List<AdminError> errors)
@@ -95,7 +97,7 @@ public sealed class EndpointSettings
         }
         catch (JsonException)
         {
-            errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings));
             return Defaults;
         }
 
@@ -104,22 +106,22 @@ public sealed class EndpointSettings
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new AdminError("invalid", "settings must be a JSON object", "settings"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings));
                 return Defaults;
             }
 
             var result = new EndpointSettings
             {
-                GrantTokenLifespan = Lifespan(root, "grant_token_lifespan", DefaultGrantTokenLifespan, errors),
-                AccessTokenLifespan = Lifespan(root, "access_token_lifespan", DefaultAccessTokenLifespan, errors),
-                RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", DefaultRefreshTokenLifespan, errors),
-                UseRefreshToken = Flag(root, "use_refresh_token", true, errors),
-                RotateRefreshToken = Flag(root, "rotate_refresh_token", false, errors),
-                ConfirmEmail = Flag(root, "confirm_email", false, errors),
-                CookiePartitioned = Flag(root, "cookie_partitioned", false, errors),
-                SessionIdleTimeout = Lifespan(root, "session_idle_timeout", DefaultSessionIdleTimeout, errors),
-                SessionLifetime = Lifespan(root, "session_lifetime", DefaultSessionLifetime, errors),
-                LoginSaveLifetime = Lifespan(root, "login_save_lifetime", DefaultLoginSaveLifetime, errors),
+                GrantTokenLifespan = Lifespan(root, "grant_token_lifespan", nameof(GrantTokenLifespan), DefaultGrantTokenLifespan, errors),
+                AccessTokenLifespan = Lifespan(root, "access_token_lifespan", nameof(AccessTokenLifespan), DefaultAccessTokenLifespan, errors),
+                RefreshTokenLifespan = Lifespan(root, "refresh_token_lifespan", nameof(RefreshTokenLifespan), DefaultRefreshTokenLifespan, errors),
+                UseRefreshToken = Flag(root, "use_refresh_token", nameof(UseRefreshToken), true, errors),
+                RotateRefreshToken = Flag(root, "rotate_refresh_token", nameof(RotateRefreshToken), false, errors),
+                ConfirmEmail = Flag(root, "confirm_email", nameof(ConfirmEmail), false, errors),
+                CookiePartitioned = Flag(root, "cookie_partitioned", nameof(CookiePartitioned), false, errors),
+                SessionIdleTimeout = Lifespan(root, "session_idle_timeout", nameof(SessionIdleTimeout), DefaultSessionIdleTimeout, errors),
+                SessionLifetime = Lifespan(root, "session_lifetime", nameof(SessionLifetime), DefaultSessionLifetime, errors),
+                LoginSaveLifetime = Lifespan(root, "login_save_lifetime", nameof(LoginSaveLifetime), DefaultLoginSaveLifetime, errors),
                 CookieSameSite = SameSite(root, errors),
                 DocumentJson = Document(root, operation, errors),
                 Upstream = UpstreamUri(root, operation, errors),
@@ -143,7 +145,7 @@ public sealed class EndpointSettings
             case "member": return EndpointAccess.Member;
             case "public": return EndpointAccess.Public;
             default:
-                errors.Add(new AdminError("invalid", "auth must be \"member\" or \"public\"", "settings.auth"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "auth must be \"member\" or \"public\"", AdminFields.Setting(nameof(Auth))));
                 return EndpointAccess.Member;
         }
     }
@@ -182,11 +184,11 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError("invalid", "groups must be an array of at most 100 group ids or names", "settings.groups"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "groups must be an array of at most 100 group ids or names", AdminFields.Setting(nameof(Groups))));
         return [];
     }
 
-    private static int Lifespan(JsonElement root, string name, int fallback, List<AdminError> errors)
+    private static int Lifespan(JsonElement root, string name, string property, int fallback, List<AdminError> errors)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -198,11 +200,11 @@ public sealed class EndpointSettings
             return seconds;
         }
 
-        errors.Add(new AdminError("invalid", $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be a whole number of seconds between 1 and {MaxLifespan}", AdminFields.Setting(property)));
         return fallback;
     }
 
-    private static bool Flag(JsonElement root, string name, bool fallback, List<AdminError> errors)
+    private static bool Flag(JsonElement root, string name, string property, bool fallback, List<AdminError> errors)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -214,7 +216,7 @@ public sealed class EndpointSettings
             return flag;
         }
 
-        errors.Add(new AdminError("invalid", $"{name} must be true, false, 1 or 0", $"settings.{name}"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{name} must be true, false, 1 or 0", AdminFields.Setting(property)));
         return fallback;
     }
 
@@ -233,7 +235,7 @@ public sealed class EndpointSettings
             }
         }
 
-        errors.Add(new AdminError("invalid", "cookie_samesite must be Lax, Strict or None", "settings.cookie_samesite"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "cookie_samesite must be Lax, Strict or None", AdminFields.Setting(nameof(CookieSameSite))));
         return CookieSameSite.Lax;
     }
 
@@ -246,7 +248,7 @@ public sealed class EndpointSettings
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError("invalid", "document must be a JSON object", "settings.document"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "document must be a JSON object", AdminFields.Setting(nameof(DocumentJson))));
             return null;
         }
 
@@ -260,7 +262,7 @@ public sealed class EndpointSettings
         {
             if (operation == Operation.ProxyForward)
             {
-                errors.Add(new AdminError("required", "upstream is required for Gateway / Proxy / forward", "settings.upstream"));
+                errors.Add(new AdminError(AdminErrorCodes.Required, "upstream is required for Gateway / Proxy / forward", AdminFields.Setting(nameof(Upstream))));
             }
 
             return null;
@@ -274,7 +276,7 @@ public sealed class EndpointSettings
             return uri;
         }
 
-        errors.Add(new AdminError("invalid", "upstream must be an absolute http or https URL", "settings.upstream"));
+        errors.Add(new AdminError(AdminErrorCodes.Invalid, "upstream must be an absolute http or https URL", AdminFields.Setting(nameof(Upstream))));
         return null;
     }
 }
@@ -284,7 +286,8 @@ public sealed class EndpointSettings
 /// counted per client IP (<c>key: "ip"</c>, the default) or for everyone together (<c>"endpoint"</c>),
 /// across the whole cluster.
 /// </summary>
-public sealed record RateLimitSetting(int Limit, int Window, string Key)
+[GenerateSerializer, Immutable, Alias("RateLimitSetting")]
+public sealed record RateLimitSetting([property: Id(0)] int Limit, [property: Id(1)] int Window, [property: Id(2)] string Key)
 {
     /// <summary>Longest window (s).</summary>
     public const int MaxWindow = 3600;
@@ -299,7 +302,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new AdminError("invalid", "rate_limit must be an object {limit, window, key}", "settings.rate_limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit must be an object {limit, window, key}", AdminFields.RateLimit()));
             return null;
         }
 
@@ -307,7 +310,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (!value.TryGetProperty("limit", out var limitValue) || limitValue.ValueKind != JsonValueKind.Number
             || !limitValue.TryGetInt32(out var limit) || limit is < 1 or > 1_000_000)
         {
-            errors.Add(new AdminError("invalid", "rate_limit.limit must be a whole number between 1 and 1000000", "settings.rate_limit.limit"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.limit must be a whole number between 1 and 1000000", AdminFields.RateLimit(nameof(Limit))));
             ok = false;
             limit = 0;
         }
@@ -316,7 +319,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
         if (value.TryGetProperty("window", out var windowValue) && windowValue.ValueKind != JsonValueKind.Null
             && (windowValue.ValueKind != JsonValueKind.Number || !windowValue.TryGetInt32(out window) || window is < 1 or > MaxWindow))
         {
-            errors.Add(new AdminError("invalid", $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", "settings.rate_limit.window"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"rate_limit.window must be a whole number of seconds between 1 and {MaxWindow}", AdminFields.RateLimit(nameof(Window))));
             ok = false;
         }
 
@@ -326,7 +329,7 @@ public sealed record RateLimitSetting(int Limit, int Window, string Key)
             key = keyValue.ValueKind == JsonValueKind.String ? keyValue.GetString()! : string.Empty;
             if (key is not ("ip" or "endpoint"))
             {
-                errors.Add(new AdminError("invalid", "rate_limit.key must be \"ip\" or \"endpoint\"", "settings.rate_limit.key"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "rate_limit.key must be \"ip\" or \"endpoint\"", AdminFields.RateLimit(nameof(Key))));
                 ok = false;
             }
         }

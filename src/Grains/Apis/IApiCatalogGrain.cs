@@ -36,6 +36,11 @@ public interface IApiCatalogGrain : IGrainWithIntegerKey
     [ReadOnly]
     Task<ApiCatalogChanges?> GetChangesSinceAsync(long epoch, long sequence);
 
+    /// <summary>The whole list, whatever its generation. Costs O(APIs): for listings, not for polling.</summary>
+    [Alias("GetAll")]
+    [ReadOnly]
+    Task<ApiCatalogView> GetAllAsync();
+
     /// <summary>The whole list when its generation differs from <paramref name="knownGeneration"/>, else null. Costs O(APIs): for listings, not for polling.</summary>
     [Alias("GetChanges")]
     [ReadOnly]

@@ -55,6 +55,7 @@ public enum EndpointAccess
 }
 
 /// <summary>The <c>SameSite</c> attribute of cookie-mode cookies (<c>cookie_samesite</c>).</summary>
+[GenerateSerializer, Alias("CookieSameSite")]
 public enum CookieSameSite
 {
     /// <summary>Sent on same-site requests and top-level navigations (the default).</summary>

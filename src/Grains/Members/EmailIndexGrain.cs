@@ -86,12 +86,12 @@ public sealed class EmailIndexGrain(
         var email = MemberValidation.NormalizeEmail(member.Email)!;
         if (email != this.GetPrimaryKeyString())
         {
-            return AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "email does not match this index entry", "email"));
+            return AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, "email does not match this index entry", AdminFields.Email));
         }
 
         if (state.State.MemberId is not null)
         {
-            return AdminResult<MemberProfile>.Fail(AdminOutcome.Conflict, new AdminError("email_taken", "a member with this email already exists", "email"));
+            return AdminResult<MemberProfile>.Fail(AdminOutcome.Conflict, new AdminError(AdminErrorCodes.EmailTaken, "a member with this email already exists", AdminFields.Email));
         }
 
         // Hash before taking an id, so a refusal by a full hashing queue leaves no half-made member.
@@ -161,7 +161,7 @@ public sealed class EmailIndexGrain(
     /// <inheritdoc/>
     public async Task<AdminResult<MemberProfile>> ConfirmRegistrationAsync(string code, string? password)
     {
-        var wrong = AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError("invalid", "The confirmation code is wrong or has expired", "code"));
+        var wrong = AdminResult<MemberProfile>.Fail(AdminOutcome.Invalid, new AdminError(AdminErrorCodes.Invalid, "The confirmation code is wrong or has expired", AdminFields.Code));
         if (state.State.MemberId is not null || state.State.Pending is not { } pending)
         {
             return wrong;

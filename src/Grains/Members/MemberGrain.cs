@@ -178,12 +178,9 @@ public sealed class MemberGrain(
         // Revoke first: once the sessions are gone nothing issued to this member works any more,
         // even if a later step fails and the administrator has to retry.
         await GrainFactory.GetGrain<IMemberSessionGrain>(id).RevokeAllAsync();
-        var catalog = await GrainFactory.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
-        if (catalog is not null)
-        {
-            await Task.WhenAll(catalog.Versions.Keys.Select(apiId =>
-                GrainFactory.GetGrain<IApiGrain>(apiId).RevokeStaticTokensOfMemberAsync(id)));
-        }
+        var catalog = await GrainFactory.GetGrain<IApiCatalogGrain>(0).GetAllAsync();
+        await Task.WhenAll(catalog.Versions.Keys.Select(apiId =>
+            GrainFactory.GetGrain<IApiGrain>(apiId).RevokeStaticTokensOfMemberAsync(id)));
 
         state.State = new MemberState { Exists = false };
         await state.WriteStateAsync();

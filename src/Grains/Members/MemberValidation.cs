@@ -45,45 +45,45 @@ public static class MemberValidation
         var errors = new List<AdminError>();
         if (string.IsNullOrWhiteSpace(member.Email))
         {
-            errors.Add(new AdminError("required", "email is required", "email"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "email is required", AdminFields.Email));
         }
         else if (NormalizeEmail(member.Email) is null)
         {
-            errors.Add(new AdminError("invalid", "email is not a valid address", "email"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, "email is not a valid address", AdminFields.Email));
         }
 
         if (string.IsNullOrEmpty(member.Password))
         {
-            errors.Add(new AdminError("required", "password is required", "password"));
+            errors.Add(new AdminError(AdminErrorCodes.Required, "password is required", AdminFields.Password));
         }
         else if (member.Password.Length is < MinPasswordLength or > MaxPasswordLength)
         {
-            errors.Add(new AdminError("invalid", $"password must be {MinPasswordLength} to {MaxPasswordLength} characters", "password"));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"password must be {MinPasswordLength} to {MaxPasswordLength} characters", AdminFields.Password));
         }
 
-        CheckName(member.Name1, "name1", errors);
-        CheckName(member.Name2, "name2", errors);
-        CheckName(member.Nickname, "nickname", errors);
+        CheckName(member.Name1, "name1", AdminFields.Name1, errors);
+        CheckName(member.Name2, "name2", AdminFields.Name2, errors);
+        CheckName(member.Nickname, "nickname", AdminFields.Nickname, errors);
         if (member.Groups is { } groups)
         {
             if (groups.Count > MaxGroups)
             {
-                errors.Add(new AdminError("invalid", $"at most {MaxGroups} groups", "groups"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, $"at most {MaxGroups} groups", AdminFields.Groups));
             }
             else if (groups.Any(g => !MemberGroups.IsValid(g)))
             {
-                errors.Add(new AdminError("invalid", "each group must be 1-64 letters, digits, '-' or '_'", "groups"));
+                errors.Add(new AdminError(AdminErrorCodes.Invalid, "each group must be 1-64 letters, digits, '-' or '_'", AdminFields.Groups));
             }
         }
 
         return errors;
     }
 
-    private static void CheckName(string? value, string field, List<AdminError> errors)
+    private static void CheckName(string? value, string label, string field, List<AdminError> errors)
     {
         if (value is { Length: > MaxNameLength } || (value is not null && value.Any(char.IsControl)))
         {
-            errors.Add(new AdminError("invalid", $"{field} must be at most {MaxNameLength} printable characters", field));
+            errors.Add(new AdminError(AdminErrorCodes.Invalid, $"{label} must be at most {MaxNameLength} printable characters", field));
         }
     }
 }

@@ -192,7 +192,7 @@ public static class AdminAdminsEndpoints
         if (limit is < 1 or > 500)
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "limit must be between 1 and 500.",
-                [new AdminError("invalid", "limit must be between 1 and 500", "limit")]);
+                [new AdminError(AdminErrorCodes.Invalid, "limit must be between 1 and 500", AdminFields.Limit)]);
         }
 
         var take = limit ?? 50;

@@ -63,8 +63,8 @@ public static class AdminEndpoints
     /// <summary>Every existing API id, in order (from the catalog).</summary>
     private static async Task<List<string>> ApiIdsAsync(IGrainFactory grains)
     {
-        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetChangesAsync(-1);
-        return catalog?.Versions.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+        var catalog = await grains.GetGrain<IApiCatalogGrain>(0).GetAllAsync();
+        return catalog.Versions.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
     private static async Task<Results<Ok<ApiView>, ProblemHttpResult>> GetApiAsync(string apiId, IGrainFactory grains)
@@ -124,14 +124,14 @@ public static class AdminEndpoints
                     break;
                 default:
                     return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "ip_restriction must be an array of strings or one string with one entry per line.",
-                        [new AdminError("invalid", "ip_restriction must be an array of strings or one string with one entry per line", "ip_restriction")]);
+                        [new AdminError(AdminErrorCodes.Invalid, "ip_restriction must be an array of strings or one string with one entry per line", AdminFields.IpRestriction)]);
             }
         }
 
         if (body.Value.Mode is null && entries is null)
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "mode or ip_restriction is required.",
-                [new AdminError("required", "mode is required", "mode")]);
+                [new AdminError(AdminErrorCodes.Required, "mode is required", AdminFields.Mode)]);
         }
 
         var before = await grains.GetGrain<IApiGrain>(apiId).GetSnapshotAsync();
@@ -175,7 +175,7 @@ public static class AdminEndpoints
         if (body.Value.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
-                [new AdminError("invalid", "settings must be a JSON object", "settings")]);
+                [new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings)]);
         }
 
         var settings = body.Value.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
@@ -192,7 +192,7 @@ public static class AdminEndpoints
         if (body.Value.Settings is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "settings must be a JSON object.",
-                [new AdminError("invalid", "settings must be a JSON object", "settings")]);
+                [new AdminError(AdminErrorCodes.Invalid, "settings must be a JSON object", AdminFields.Settings)]);
         }
 
         var settings = body.Value.Settings is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
@@ -312,7 +312,7 @@ public static class AdminEndpoints
         if (days is < 1 or > 365)
         {
             return AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request", "days must be between 1 and 365.",
-                [new AdminError("invalid", "days must be between 1 and 365", "days")]);
+                [new AdminError(AdminErrorCodes.Invalid, "days must be between 1 and 365", AdminFields.Days)]);
         }
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
@@ -412,5 +412,5 @@ public static class AdminEndpoints
     }
 
     private static ProblemHttpResult InvalidApiId() => AdminHttp.Problem(StatusCodes.Status400BadRequest, "Invalid request",
-        $"apiId must be {ApiIds.Rule}.", [new AdminError("invalid", $"apiId must be {ApiIds.Rule}", "api_id")]);
+        $"apiId must be {ApiIds.Rule}.", [new AdminError(AdminErrorCodes.Invalid, $"apiId must be {ApiIds.Rule}", AdminFields.ApiId)]);
 }

@@ -92,10 +92,8 @@ public static class AdminHttp
     {
         var extensions = new Dictionary<string, object?>
         {
-            ["errors"] = (errors ?? [new AdminError(status == 404 ? "not_found" : "invalid", detail)])
-                .Select(e => e.Field is null
-                    ? new Dictionary<string, string> { ["code"] = e.Code, ["message"] = e.Message }
-                    : new Dictionary<string, string> { ["code"] = e.Code, ["message"] = e.Message, ["field"] = e.Field })
+            ["errors"] = (errors ?? [new AdminError(status == 404 ? AdminErrorCodes.NotFound : AdminErrorCodes.Invalid, detail)])
+                .Select(AdminWireFields.ToWire)
                 .ToList(),
         };
         return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);

@@ -54,7 +54,7 @@ public sealed partial class AdminRequestGuard(RequestDelegate next, ILogger<Admi
                 StatusCodes.Status403Forbidden,
                 "Forbidden",
                 "Requests to the admin API from another site are refused; open the console from its own address.",
-                [new AdminError("cross_site", $"Refused: {reason}.")]).ExecuteAsync(context);
+                [new AdminError(AdminErrorCodes.CrossSite, $"Refused: {reason}.")]).ExecuteAsync(context);
         }
 
         if (HasBody(context) && !IsJson(request.ContentType))
@@ -63,7 +63,7 @@ public sealed partial class AdminRequestGuard(RequestDelegate next, ILogger<Admi
                 StatusCodes.Status415UnsupportedMediaType,
                 "Unsupported media type",
                 "The admin API reads only JSON bodies: send 'Content-Type: application/json'.",
-                [new AdminError("unsupported_media_type", "The body must be sent as 'Content-Type: application/json'.")]).ExecuteAsync(context);
+                [new AdminError(AdminErrorCodes.UnsupportedMediaType, "The body must be sent as 'Content-Type: application/json'.")]).ExecuteAsync(context);
         }
 
         return next(context);

@@ -77,6 +77,11 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
             LogUnreadableIpRestriction(logger, apiId, string.Join("; ", compiled.IpRestrictionErrors));
         }
 
+        if (compiled.SettingsErrors.Count > 0)
+        {
+            LogRefusedSettings(logger, apiId, compiled.Version, string.Join("; ", compiled.SettingsErrors));
+        }
+
         var kept = _apis.AddOrUpdate(apiId, compiled, (_, current) => current.Version >= compiled.Version ? current : compiled);
 
         // A poll may have learnt of a newer version while this snapshot was on its way, and found nothing to reload
@@ -233,6 +238,9 @@ public sealed partial class ApiSnapshotCache(IGrainFactory grains, ILogger<ApiSn
 
     [LoggerMessage(Level = LogLevel.Error, Message = "API {ApiId} has IP restriction entries that do not parse ({Errors}); every client is denied until they are corrected")]
     private static partial void LogUnreadableIpRestriction(ILogger logger, string apiId, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API {ApiId} version {Version} has endpoint settings that do not pass validation ({Errors}); the defaults apply instead of the refused values")]
+    private static partial void LogRefusedSettings(ILogger logger, string apiId, long version, string errors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading API {ApiId} failed; serving its last known snapshot and trying again on the next poll")]
     private static partial void LogReloadFailed(ILogger logger, string apiId, Exception exception);

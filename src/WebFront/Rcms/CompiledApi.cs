@@ -22,14 +22,16 @@ public sealed class CompiledApi
         Snapshot = snapshot;
         IpAllowList = IpAllowList.Parse(snapshot.IpRestriction, out var ipErrors);
         IpRestrictionErrors = ipErrors;
-        var login = snapshot.Endpoints.FirstOrDefault(e => e.Operation == Operation.LoginChallenge);
-        LoginSettings = login is null ? EndpointSettings.Defaults : EndpointSettings.Parse(login.Operation, login.SettingsJson, []);
+        var (settings, settingsErrors) = ParsedSettings(snapshot);
+        SettingsErrors = settingsErrors;
+        var endpoints = snapshot.Endpoints.Select((e, i) => new CompiledEndpoint(e, settings[i], snapshot.Mode)).ToList();
+        LoginSettings = endpoints.FirstOrDefault(e => e.Operation == Operation.LoginChallenge)?.Settings ?? EndpointSettings.Defaults;
         CookiePolicy = new CookiePolicy(LoginSettings.SessionIdleTimeout, LoginSettings.SessionLifetime, LoginSettings.LoginSaveLifetime);
-        Endpoints = snapshot.Endpoints
-            .GroupBy(e => e.Path, StringComparer.Ordinal)
+        Endpoints = endpoints
+            .GroupBy(e => e.Definition.Path, StringComparer.Ordinal)
             .ToFrozenDictionary(
                 g => g.Key,
-                g => g.ToFrozenDictionary(e => e.Method, e => new CompiledEndpoint(e, snapshot.Mode), StringComparer.Ordinal),
+                g => g.ToFrozenDictionary(e => e.Definition.Method, StringComparer.Ordinal),
                 StringComparer.Ordinal);
         AllowHeaders = Endpoints.ToFrozenDictionary(p => p.Key, p => string.Join(", ", p.Value.Keys.Order()), StringComparer.Ordinal);
         StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(
@@ -61,6 +63,12 @@ public sealed class CompiledApi
     /// <summary>Stored IP entries that no longer parse (empty normally); any of them closes the API to everyone.</summary>
     public IReadOnlyList<string> IpRestrictionErrors { get; }
 
+    /// <summary>
+    /// Endpoint settings that did not pass validation here (empty normally): only a snapshot that did not bring the
+    /// settings parsed by the API grain (a silo of an earlier version) is parsed here, and what it refuses is reported.
+    /// </summary>
+    public IReadOnlyList<string> SettingsErrors { get; }
+
     /// <summary>path → method → endpoint.</summary>
     public FrozenDictionary<string, FrozenDictionary<string, CompiledEndpoint>> Endpoints { get; }
 
@@ -91,6 +99,25 @@ public sealed class CompiledApi
     /// <summary>Finds a static token by value (at most 512 characters) through its SHA-256; null when unknown.</summary>
     public CompiledStaticToken? FindStaticToken(string value) =>
         StaticTokens.TryGetValue(Sha256Key.Of(value), out var token) ? token : null;
+
+    private static (IReadOnlyList<EndpointSettings> Settings, IReadOnlyList<string> Errors) ParsedSettings(ApiSnapshot snapshot)
+    {
+        if (snapshot.EndpointSettings is { } parsed && parsed.Count == snapshot.Endpoints.Count)
+        {
+            return (parsed, []);
+        }
+
+        var errors = new List<string>();
+        var settings = new List<EndpointSettings>(snapshot.Endpoints.Count);
+        foreach (var endpoint in snapshot.Endpoints)
+        {
+            var refused = new List<AdminError>();
+            settings.Add(EndpointSettings.Parse(endpoint.Operation, endpoint.SettingsJson, refused));
+            errors.AddRange(refused.Select(e => $"{endpoint.Method} {endpoint.Path}: {e.Message}"));
+        }
+
+        return (settings, errors);
+    }
 
     private static CorsPolicy? BuildCorsPolicy(CorsSettings cors)
     {
@@ -144,10 +171,10 @@ public sealed class CompiledApi
 /// <summary>An endpoint prepared for the request path.</summary>
 public sealed class CompiledEndpoint
 {
-    internal CompiledEndpoint(EndpointDefinition definition, SecurityMode mode)
+    internal CompiledEndpoint(EndpointDefinition definition, EndpointSettings settings, SecurityMode mode)
     {
         Definition = definition;
-        Settings = EndpointSettings.Parse(definition.Operation, definition.SettingsJson, []);
+        Settings = settings;
         Credential = CredentialRule.For(mode, definition.Operation, Settings.Auth);
         // On Member / insert, groups are what new members join, not a restriction (no one is logged in to sign up).
         GroupRestricted = Settings.Groups.Count > 0
@@ -165,7 +192,7 @@ public sealed class CompiledEndpoint
     /// <summary>The operation.</summary>
     public Operation Operation => Definition.Operation;
 
-    /// <summary>Parsed settings.</summary>
+    /// <summary>Parsed settings (by the API grain, see <see cref="ApiSnapshot.EndpointSettings"/>).</summary>
     public EndpointSettings Settings { get; }
 
     /// <summary>Whether the API's credential is required, optional or not used here.</summary>

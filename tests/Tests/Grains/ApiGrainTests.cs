@@ -1,5 +1,7 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace ApiSecurity.Tests.Grains;
 
@@ -88,12 +90,38 @@ public sealed class ApiGrainTests(ClusterFixture fixture)
     {
         var catalog = fixture.Grains.GetGrain<IApiCatalogGrain>(0);
         var api = await NewApiAsync();
-        var view = await catalog.GetChangesAsync(-1);
-        Assert.Contains(api.GetPrimaryKeyString(), view!.Versions.Keys);
+        var view = await catalog.GetAllAsync();
+        Assert.Contains(api.GetPrimaryKeyString(), view.Versions.Keys);
         Assert.Null(await catalog.GetChangesAsync(view.Generation));
 
         await api.DeleteAsync();
         var after = await catalog.GetChangesAsync(view.Generation);
         Assert.DoesNotContain(api.GetPrimaryKeyString(), after!.Versions.Keys);
+    }
+
+    [Fact]
+    public async Task Snapshot_CarriesTheSettingsTheGrainParsed_ThroughSerialization()
+    {
+        var api = await NewApiAsync();
+        const string Json = """{"use_refresh_token": false, "access_token_lifespan": 60, "cookie_samesite": "strict", "groups": ["g1", 7], "rate_limit": {"limit": 5, "key": "endpoint"}, "auth": "public"}""";
+        await api.AddEndpointAsync(new NewEndpoint("POST", "token", "Authentication", "Login", "token", Json));
+        await api.AddEndpointAsync(new NewEndpoint("GET", "proxy", "Gateway", "Proxy", "forward", """{"upstream": "https://example.com/base"}"""));
+
+        var snapshot = (await api.GetSnapshotAsync())!;
+        var serializer = fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+        var copy = serializer.Deserialize<ApiSnapshot>(serializer.SerializeToArray(snapshot));
+
+        var settings = copy!.EndpointSettings!;
+        Assert.Equal(2, settings.Count);
+        var token = settings[0];
+        Assert.False(token.UseRefreshToken);
+        Assert.Equal(60, token.AccessTokenLifespan);
+        Assert.Equal(EndpointSettings.DefaultRefreshTokenLifespan, token.RefreshTokenLifespan);
+        Assert.Equal(CookieSameSite.Strict, token.CookieSameSite);
+        Assert.Equal(["g1", "7"], token.Groups);
+        Assert.Equal(new RateLimitSetting(5, 60, "endpoint"), token.RateLimit);
+        Assert.Equal(EndpointAccess.Public, token.Auth);
+        Assert.Equal(new Uri("https://example.com/base"), settings[1].Upstream);
+        Assert.True(settings[1].UseRefreshToken);
     }
 }

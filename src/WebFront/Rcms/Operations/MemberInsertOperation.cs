@@ -1,5 +1,6 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
+using ApiSecurity.WebFront.Admin;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms.Credentials;
@@ -38,7 +39,7 @@ public sealed class MemberInsertOperation(IGrainFactory grains, MailSender mail,
 
         var member = new NewMember(fields["email"], fields["login_pwd"], fields["name1"], fields["name2"], fields["nickname"], settings.Groups);
         var errors = MemberValidation.Validate(member)
-            .Select(e => new FieldError(e.Code, e.Field == "password" ? "login_pwd" : e.Field, e.Message.Replace("password", "login_pwd", StringComparison.Ordinal)))
+            .Select(e => new FieldError(e.Code, e.Field == AdminFields.Password ? "login_pwd" : AdminWireFields.Of(e.Field), e.Message.Replace("password", "login_pwd", StringComparison.Ordinal)))
             .ToList();
         if (errors.Count > 0)
         {

@@ -1,5 +1,6 @@
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Members;
+using ApiSecurity.WebFront.Admin;
 using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Mail;
 using ApiSecurity.WebFront.Rcms.Credentials;
@@ -50,7 +51,7 @@ public sealed class MemberUpdateOperation(IGrainFactory grains, MailSender mail,
         }
 
         var check = new NewMember(fields["email"] ?? "placeholder@example.com", "placeholder", fields["name1"], fields["name2"], fields["nickname"], null);
-        var errors = MemberValidation.Validate(check).Select(e => new FieldError(e.Code, e.Field, e.Message)).ToList();
+        var errors = MemberValidation.Validate(check).Select(e => new FieldError(e.Code, AdminWireFields.Of(e.Field), e.Message)).ToList();
         string? newEmail = null;
         if (errors.Count == 0 && fields["email"] is { } email && MemberValidation.NormalizeEmail(email) is { } normalized
             && await member.GetProfileAsync() is { } profile && profile.Email != normalized)
