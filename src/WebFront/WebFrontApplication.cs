@@ -92,7 +92,6 @@ public static class WebFrontApplication
         var app = builder.Build();
 
         app.UseTrustedForwardedHeaders(configuration);
-        RequestLogScope.Use(app);
         app.Use((context, next) =>
         {
             context.Response.OnStarting(static state =>
@@ -103,8 +102,6 @@ public static class WebFrontApplication
             }, context);
             return next(context);
         });
-        app.UseExceptionHandler();
-
         var rcms = app.Services.GetRequiredService<RcmsPipeline>();
         app.Map("/rcms-api", branch => branch.Run(rcms.HandleAsync));
 
@@ -112,7 +109,9 @@ public static class WebFrontApplication
         // API request would pay for matching the admin, health and metrics routes it never uses.
         app.UseRouting();
 
-        // Empty 4xx/5xx answers of the admin API get a problem-details body; /rcms-api writes its own envelope.
+        // After the /rcms-api branch, which answers its own errors in the Kuroco envelope (RcmsPipeline): an
+        // unhandled exception and an empty 4xx/5xx answer of the admin API get a problem-details body.
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
 
         // The admin console: static files under wwwroot/admin, no credential needed to load them (every

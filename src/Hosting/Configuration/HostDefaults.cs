@@ -18,8 +18,8 @@ public static class HostDefaults
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
 
         // Off: enabled at any level, ASP.NET Core's hosting layer starts an Activity and a log scope for every
-        // request (about 7 % of an unsecured API's throughput). The web front puts its own, cheaper request
-        // scope (category ApiSecurity.Requests) around each request instead.
+        // request (about 7 % of an unsecured API's throughput). The entries the web front writes about a
+        // request carry its request id in a scope opened only around them (RequestLogScope).
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         ["Logging:LogLevel:Orleans"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",

@@ -1,3 +1,4 @@
+using ApiSecurity.WebFront.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ApiSecurity.WebFront.Rcms.Pipeline;
@@ -171,9 +172,12 @@ public static partial class AdminAuditMiddleware
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiSecurity.Audit");
         var entry = await services.GetRequiredService<IGrainFactory>().GetGrain<IAuditLogGrain>(0).AppendAsync(draft);
-        LogEntry(logger, entry.Seq, entry.Admin, entry.CredentialId, entry.ClientIp, entry.Action,
-            string.Join(", ", entry.Target.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
-            entry.Outcome, entry.Summary, entry.Hash);
+        using (RequestLogScope.Begin(logger, context))
+        {
+            LogEntry(logger, entry.Seq, entry.Admin, entry.CredentialId, entry.ClientIp, entry.Action,
+                string.Join(", ", entry.Target.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+                entry.Outcome, entry.Summary, entry.Hash);
+        }
     }
 
     /// <summary><paramref name="text"/> with every control character replaced by <c>?</c>.</summary>

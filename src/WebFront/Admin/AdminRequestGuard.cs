@@ -1,3 +1,4 @@
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Hosting.Admin;
 using Microsoft.AspNetCore.Http.Features;
@@ -49,7 +50,10 @@ public sealed partial class AdminRequestGuard(RequestDelegate next, ILogger<Admi
 
         if (CrossSiteReason(request) is { } reason)
         {
-            LogCrossSiteRefused(logger, request.Method, request.Path, reason);
+            using (RequestLogScope.Begin(logger, context))
+            {
+                LogCrossSiteRefused(logger, request.Method, request.Path, reason);
+            }
             return AdminHttp.Problem(
                 StatusCodes.Status403Forbidden,
                 "Forbidden",

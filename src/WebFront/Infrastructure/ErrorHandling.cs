@@ -13,27 +13,52 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
     /// <inheritdoc/>
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var unavailable = exception is OrleansException or TimeoutException or TaskCanceledException;
-        var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
-        LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
-        if (context.Response.HasStarted)
+        if (context.Request.Path.StartsWithSegments("/rcms-api"))
         {
+            await AnswerRcmsAsync(logger, context, exception);
             return true;
         }
 
-        context.Response.Clear();
-        if (context.Request.Path.StartsWithSegments("/rcms-api"))
+        var unavailable = IsUnavailable(exception);
+        using (RequestLogScope.Begin(logger, context))
         {
-            await RcmsResponse.ErrorAsync(context, status, RcmsResponse.Codes.Unavailable,
-                unavailable ? "The service is temporarily unavailable; retry shortly" : "Internal error");
+            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
         }
-        else
+
+        if (!context.Response.HasStarted)
         {
-            await Results.Problem(statusCode: status, title: unavailable ? "Service unavailable" : "Internal error").ExecuteAsync(context);
+            context.Response.Clear();
+            await Results.Problem(statusCode: unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+                title: unavailable ? "Service unavailable" : "Internal error").ExecuteAsync(context);
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Answers an exception that escaped the <c>/rcms-api</c> pipeline with the Kuroco envelope: 503 for Orleans
+    /// failures and timeouts (clients retry), 500 otherwise. The pipeline calls it itself, so API requests do not
+    /// go through ASP.NET Core's exception-handler middleware (about 2 % of an unsecured API's throughput).
+    /// </summary>
+    public static async Task AnswerRcmsAsync(ILogger logger, HttpContext context, Exception exception)
+    {
+        var unavailable = IsUnavailable(exception);
+        using (RequestLogScope.Begin(logger, context))
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.Clear();
+        await RcmsResponse.ErrorAsync(context, unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+            RcmsResponse.Codes.Unavailable, unavailable ? "The service is temporarily unavailable; retry shortly" : "Internal error");
+    }
+
+    private static bool IsUnavailable(Exception exception) => exception is OrleansException or TimeoutException or TaskCanceledException;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);

@@ -3,18 +3,16 @@ using System.Collections;
 namespace ApiSecurity.WebFront.Infrastructure;
 
 /// <summary>
-/// Puts every log entry written while a request is handled into a scope carrying the request id the client
-/// sees in <c>x-rcms-request-id</c> and the path. ASP.NET Core's hosting layer would do the same, but it
-/// also starts an <see cref="System.Diagnostics.Activity"/> for every request whenever its diagnostics
-/// category is enabled, which cost about 7 % of the throughput of an unsecured API; the host defaults
-/// therefore turn <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> off and this scope takes its place
-/// (see docs/configuration.md, "Logging").
+/// The scope our log entries about a request are written in: the request id the client sees in
+/// <c>x-rcms-request-id</c> and the path. Opened only around the entry being written (a refused login, a
+/// cross-site refusal, an upstream failure, an unhandled error), not around every request: ASP.NET Core's
+/// hosting layer would open one per request, but it also starts an <see cref="System.Diagnostics.Activity"/>
+/// per request whenever its diagnostics category is enabled, and the two cost about 7 % of the throughput of
+/// an unsecured API. The host defaults turn <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> off (see
+/// docs/configuration.md, "Logging").
 /// </summary>
 public sealed class RequestLogScope : IReadOnlyList<KeyValuePair<string, object?>>
 {
-    /// <summary>The log category whose level decides whether requests get a scope.</summary>
-    public const string Category = "ApiSecurity.Requests";
-
     private readonly string _requestId;
     private readonly string _path;
 
@@ -35,20 +33,9 @@ public sealed class RequestLogScope : IReadOnlyList<KeyValuePair<string, object?
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
-    /// <summary>Wraps every request in the scope, unless logging is off for <see cref="Category"/>.</summary>
-    public static IApplicationBuilder Use(IApplicationBuilder app)
-    {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
-        return app.Use((context, next) => logger.IsEnabled(LogLevel.Critical) ? WithScopeAsync(logger, context, next) : next(context));
-    }
-
-    private static async Task WithScopeAsync(ILogger logger, HttpContext context, RequestDelegate next)
-    {
-        using (logger.BeginScope(new RequestLogScope(context.TraceIdentifier, context.Request.Path.Value ?? string.Empty)))
-        {
-            await next(context);
-        }
-    }
+    /// <summary>Opens the scope of <paramref name="context"/>'s request for the entries written before it is disposed.</summary>
+    public static IDisposable? Begin(ILogger logger, HttpContext context) =>
+        logger.BeginScope(new RequestLogScope(context.TraceIdentifier, context.Request.Path.Value ?? string.Empty));
 
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()

@@ -42,7 +42,10 @@ public sealed partial class LoginChallengeMfaOperation(IGrainFactory grains, Tok
             : new MfaLoginResult(SelfServiceStatus.WrongCode, false);
         if (result.Status != SelfServiceStatus.Ok)
         {
-            LogRefused(logger, request.Api.ApiId, result.Status);
+            using (RequestLogScope.Begin(logger, context))
+            {
+                LogRefused(logger, request.Api.ApiId, result.Status);
+            }
             metrics.Login(result.Status == SelfServiceStatus.LockedOut ? "locked_out" : "invalid_credentials");
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Invalid or expired two-factor login");
             return;

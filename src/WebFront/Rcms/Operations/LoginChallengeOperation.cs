@@ -86,7 +86,10 @@ public sealed partial class LoginChallengeOperation(IGrainFactory grains, ApiSec
 
         if (result.Status != LoginStatus.Ok)
         {
-            LogLoginRefused(logger, request.Api.ApiId, result.Status);
+            using (RequestLogScope.Begin(logger, context))
+            {
+                LogLoginRefused(logger, request.Api.ApiId, result.Status);
+            }
             metrics.Login(result.Status == LoginStatus.LockedOut ? "locked_out" : "invalid_credentials");
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, "Invalid email or password");
             return;

@@ -1,3 +1,4 @@
+using ApiSecurity.WebFront.Infrastructure;
 using System.Globalization;
 using System.Net;
 using ApiSecurity.Grains.Apis;
@@ -41,7 +42,10 @@ public sealed partial class ProxyOperation(IHttpForwarder forwarder, ILogger<Pro
         var error = await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), _client, RequestConfig, transformer);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
-            LogUpstreamFailed(logger, request.Api.ApiId, error);
+            using (RequestLogScope.Begin(logger, context))
+            {
+                LogUpstreamFailed(logger, request.Api.ApiId, error);
+            }
             context.Response.Clear();
             await RcmsResponse.ErrorAsync(context, StatusCodes.Status502BadGateway, RcmsResponse.Codes.Unavailable, "The upstream service did not answer");
         }

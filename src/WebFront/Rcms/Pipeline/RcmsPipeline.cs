@@ -27,12 +27,14 @@ public sealed class RcmsPipeline
 
     private readonly IRcmsStep[] _steps;
     private readonly ApiSecurityMetrics _metrics;
+    private readonly ILogger _logger;
 
     /// <summary>Builds the pipeline from the registered steps.</summary>
-    public RcmsPipeline(IServiceProvider services, ApiSecurityMetrics metrics)
+    public RcmsPipeline(IServiceProvider services, ApiSecurityMetrics metrics, ILogger<ErrorHandling> logger)
     {
         _steps = [.. Steps.Select(t => (IRcmsStep)services.GetRequiredService(t))];
         _metrics = metrics;
+        _logger = logger;
     }
 
     /// <summary>Registers the pipeline and its steps as singletons.</summary>
@@ -46,7 +48,10 @@ public sealed class RcmsPipeline
         services.AddSingleton<RcmsPipeline>();
     }
 
-    /// <summary>Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed), and counts it.</summary>
+    /// <summary>
+    /// Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed), and counts it. An
+    /// exception a step lets escape is answered here in the Kuroco envelope (<see cref="ErrorHandling.AnswerRcmsAsync"/>).
+    /// </summary>
     public async Task HandleAsync(HttpContext context)
     {
         var exchange = new RcmsExchange(context);
@@ -58,6 +63,14 @@ public sealed class RcmsPipeline
                 {
                     break;
                 }
+            }
+        }
+        catch (Exception exception)
+        {
+            // A client that went away gets no answer (and its cancelled grain call is not an error).
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                await ErrorHandling.AnswerRcmsAsync(_logger, context, exception);
             }
         }
         finally
