@@ -8,8 +8,8 @@ namespace ApiSecurity.WebFront.Infrastructure;
 /// cross-site refusal, an upstream failure, an unhandled error), not around every request: ASP.NET Core's
 /// hosting layer would open one per request, but it also starts an <see cref="System.Diagnostics.Activity"/>
 /// per request whenever its diagnostics category is enabled, and the two cost about 7 % of the throughput of
-/// an unsecured API. The host defaults turn <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> off (see
-/// docs/configuration.md, "Logging").
+/// an unsecured API. The host defaults turn <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> off (see the
+/// <c>Logging:*</c> keys in docs/configuration.md).
 /// </summary>
 public sealed class RequestLogScope : IReadOnlyList<KeyValuePair<string, object?>>
 {
