@@ -17,6 +17,8 @@ public sealed class WebFrontHost : IAsyncDisposable
 
     private WebApplication? _app;
 
+    private Action<IServiceCollection>? _services;
+
     private WebFrontHost(string dataDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time)
     {
         DataDirectory = dataDirectory;
@@ -40,6 +42,14 @@ public sealed class WebFrontHost : IAsyncDisposable
     public static async Task<WebFrontHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
     {
         var host = new WebFrontHost(dataDirectory ?? NewDataDirectory(), settings ?? new Dictionary<string, string>(), time);
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Starts a host whose services <paramref name="services"/> changes after the application's own registrations (a test double).</summary>
+    public static async Task<WebFrontHost> StartWithServicesAsync(Action<IServiceCollection> services)
+    {
+        var host = new WebFrontHost(NewDataDirectory(), new Dictionary<string, string>(), null) { _services = services };
         await host.StartAsync();
         return host;
     }
@@ -115,7 +125,15 @@ public sealed class WebFrontHost : IAsyncDisposable
             args.Add(value);
         }
 
-        _app = WebFrontApplication.Create([.. args], Time is { } time ? services => services.AddSingleton(time) : null);
+        _app = WebFrontApplication.Create([.. args], services =>
+        {
+            if (Time is { } time)
+            {
+                services.AddSingleton(time);
+            }
+
+            _services?.Invoke(services);
+        });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
