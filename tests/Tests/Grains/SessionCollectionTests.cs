@@ -1,3 +1,4 @@
+using ApiSecurity.Tests.Infrastructure;
 using System.Diagnostics;
 using ApiSecurity.Grains;
 using ApiSecurity.Grains.Security;
@@ -149,6 +150,7 @@ public sealed class SessionCollectionTests(SessionCollectionTests.ShortAgeCluste
         public async Task InitializeAsync()
         {
             var builder = new TestClusterBuilder(1);
+            TestClusterPorts.Assign(builder);
             builder.AddSiloBuilderConfigurator<SiloConfigurator>();
             Cluster = builder.Build();
             await Cluster.DeployAsync();
