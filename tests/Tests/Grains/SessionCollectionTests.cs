@@ -149,11 +149,7 @@ public sealed class SessionCollectionTests(SessionCollectionTests.ShortAgeCluste
 
         public async Task InitializeAsync()
         {
-            var builder = new TestClusterBuilder(1);
-            TestClusterPorts.Assign(builder);
-            builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-            Cluster = builder.Build();
-            await Cluster.DeployAsync();
+            Cluster = await TestClusterPorts.DeployAsync(1, builder => builder.AddSiloBuilderConfigurator<SiloConfigurator>());
         }
 
         public async Task DisposeAsync() => await Cluster.DisposeAsync();

@@ -18,11 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(2);
-        TestClusterPorts.Assign(builder);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        Cluster = await TestClusterPorts.DeployAsync(2, builder => builder.AddSiloBuilderConfigurator<SiloConfigurator>());
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

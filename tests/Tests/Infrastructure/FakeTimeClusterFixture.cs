@@ -25,11 +25,7 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(1);
-        TestClusterPorts.Assign(builder);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        Cluster = await TestClusterPorts.DeployAsync(1, builder => builder.AddSiloBuilderConfigurator<SiloConfigurator>());
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

@@ -1,25 +1,42 @@
 using System.Threading;
+using Orleans.Runtime.Messaging;
 using Orleans.TestingHost;
 
 namespace ApiSecurity.Tests.Infrastructure;
 
 /// <summary>
-/// Gives every TestCluster of the test process its own silo and gateway ports. The clusters talk through
-/// Orleans' in-memory transport, where a port is only a name in a process-wide table: two clusters given
-/// the same port by the default allocator (which looks for ports free on the machine's sockets, and finds
-/// none taken) overwrite each other's entry, and disposing one removed the other's gateway, so a whole
-/// test class failed with "no such endpoint is currently registered".
+/// Builds and deploys the test process's TestClusters: each with its own silo and gateway ports (in Orleans'
+/// in-memory transport a port is only a name in a process-wide table, and the default allocator, which
+/// looks for ports free on the machine's sockets, can hand two clusters the same one), and a second and
+/// third attempt when the cluster's own client cannot reach the new silo's gateway. On this 2-core CI machine
+/// under a full test run that happened now and then at start-up ("no such endpoint is currently
+/// registered"), failing a whole test class before any test ran; the tests themselves are not retried.
 /// </summary>
 public static class TestClusterPorts
 {
     private static int _next = 11_000;
 
-    /// <summary>Sets <paramref name="builder"/>'s base ports to a range no other cluster of this process uses.</summary>
-    public static void Assign(TestClusterBuilder builder)
+    /// <summary>Builds a cluster of <paramref name="silos"/> silos configured by <paramref name="configure"/> and deploys it.</summary>
+    public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder> configure)
     {
-        var width = builder.Options.InitialSilosCount + 5;
-        var start = Interlocked.Add(ref _next, 2 * width) - (2 * width);
-        builder.Options.BaseSiloPort = start;
-        builder.Options.BaseGatewayPort = start + width;
+        for (var attempt = 1; ; attempt++)
+        {
+            var builder = new TestClusterBuilder(silos);
+            var width = silos + 5;
+            var start = Interlocked.Add(ref _next, 2 * width) - (2 * width);
+            builder.Options.BaseSiloPort = start;
+            builder.Options.BaseGatewayPort = start + width;
+            configure(builder);
+            var cluster = builder.Build();
+            try
+            {
+                await cluster.DeployAsync();
+                return cluster;
+            }
+            catch (ConnectionFailedException) when (attempt < 3)
+            {
+                await cluster.DisposeAsync();
+            }
+        }
     }
 }
