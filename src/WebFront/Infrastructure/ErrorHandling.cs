@@ -13,18 +13,10 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
     /// <inheritdoc/>
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (context.Request.Path.StartsWithSegments("/rcms-api"))
-        {
-            await AnswerRcmsAsync(logger, context, exception);
-            return true;
-        }
-
+        // Only requests outside /rcms-api come here: the /rcms-api branch runs before this middleware and
+        // answers its own errors (AnswerRcmsAsync).
         var unavailable = IsUnavailable(exception);
-        using (RequestLogScope.Begin(logger, context))
-        {
-            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
-        }
-
+        Log(logger, context, exception);
         if (!context.Response.HasStarted)
         {
             context.Response.Clear();
@@ -43,11 +35,7 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
     public static async Task AnswerRcmsAsync(ILogger logger, HttpContext context, Exception exception)
     {
         var unavailable = IsUnavailable(exception);
-        using (RequestLogScope.Begin(logger, context))
-        {
-            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
-        }
-
+        Log(logger, context, exception);
         if (context.Response.HasStarted)
         {
             return;
@@ -56,6 +44,14 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
         context.Response.Clear();
         await RcmsResponse.ErrorAsync(context, unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
             RcmsResponse.Codes.Unavailable, unavailable ? "The service is temporarily unavailable; retry shortly" : "Internal error");
+    }
+
+    private static void Log(ILogger logger, HttpContext context, Exception exception)
+    {
+        using (RequestLogScope.Begin(logger, context))
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, exception);
+        }
     }
 
     private static bool IsUnavailable(Exception exception) => exception is OrleansException or TimeoutException or TaskCanceledException;

@@ -16,6 +16,8 @@ public sealed class SecretLoggingTests
         using var processes = new ClusterProcesses();
         var (front, address) = processes.StartEmbeddedWebFront("logged",
             "--Logging:LogLevel:Default", "Debug",
+            // The host defaults turn ASP.NET Core's per-request logs off; "every category" includes them.
+            "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Debug",
             "--Logging:Console:FormatterName", "json",
             "--Logging:Console:FormatterOptions:IncludeScopes", "true");
 
