@@ -33,6 +33,7 @@ public sealed class CompiledApi
                 g => g.Key,
                 g => g.ToFrozenDictionary(e => e.Definition.Method, StringComparer.Ordinal),
                 StringComparer.Ordinal);
+        EndpointsByText = Endpoints.GetAlternateLookup<ReadOnlySpan<char>>();
         AllowHeaders = Endpoints.ToFrozenDictionary(p => p.Key, p => string.Join(", ", p.Value.Keys.Order()), StringComparer.Ordinal);
         StaticTokens = snapshot.StaticTokens.ToFrozenDictionary(
             t => Sha256Key.From(t.Hash),
@@ -71,6 +72,9 @@ public sealed class CompiledApi
 
     /// <summary>path → method → endpoint.</summary>
     public FrozenDictionary<string, FrozenDictionary<string, CompiledEndpoint>> Endpoints { get; }
+
+    /// <summary><see cref="Endpoints"/> read by a slice of the request path.</summary>
+    public FrozenDictionary<string, FrozenDictionary<string, CompiledEndpoint>>.AlternateLookup<ReadOnlySpan<char>> EndpointsByText { get; }
 
     /// <summary>path → value of the <c>Allow</c> header for 405 answers.</summary>
     public FrozenDictionary<string, string> AllowHeaders { get; }

@@ -24,10 +24,14 @@ public sealed class SessionCacheOptions
 /// <summary>
 /// A short-lived memory of positive session validations (dynamic access tokens and cookie sessions)
 /// on one web front, so a busy session costs one grain call per <see cref="SessionCacheOptions.Duration"/>
-/// rather than one per request. Keys are the token's MAC (<see cref="TokenMac"/>), never the secret: a
-/// token only reaches the cache after its MAC was checked, and nobody without the cluster's key can make
-/// another secret with the same MAC, so the MAC names the token as well as a hash of its secret would,
-/// without hashing the secret again on every request. An entry never
+/// rather than one per request. An entry is keyed by the credential exactly as the client presented it
+/// (with its kind and API scope), and is only made after that text passed the MAC check
+/// (<see cref="TokenMac"/>) and the session grain's check; a request carrying the same text within the
+/// duration is answered from here, without parsing the token or computing its MAC again. Text that was
+/// never validated is never stored, so forged tokens cannot fill it, and the dictionary hashes strings
+/// with a per-process random seed, so chosen keys cannot collide on purpose. The presented text is the
+/// bearer credential itself, already in the process's memory as part of the request; an entry holds it
+/// no longer than the duration (at most one minute). An entry never
 /// outlives its token, and a logout or revocation made through this web front drops the member's
 /// entries at once (a per-member epoch read before the grain call, so a validation racing a
 /// revocation is not cached); one made through another web front is honoured within the duration.
@@ -60,51 +64,59 @@ public sealed class SessionValidationCache
     /// <summary>How many validations are remembered now.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>The cache key of a token whose MAC <see cref="TokenMac.TryRead"/> has accepted.</summary>
-    public static Key KeyOf(in SessionToken token, TokenKind kind, string? scope) =>
-        new(token.MemberId, token.KeyId, token.Mac, kind, scope);
+    /// <summary>
+    /// The cache key of a presented credential; null when the text is longer than any token (never hashed nor stored).
+    /// </summary>
+    public static Key? KeyOf(string presented, TokenKind kind, string? scope) =>
+        presented.Length <= SessionToken.MaxLength ? new Key(presented, kind, scope) : null;
 
     /// <summary>The member's current epoch; read it before asking the grain and pass it to <see cref="Remember"/>.</summary>
     public int EpochOf(long memberId) => Volatile.Read(ref _epochs[Slot(memberId)]);
 
-    /// <summary>The login id of a remembered, still valid validation, else null.</summary>
-    public string? Recall(in Key key)
+    /// <summary>The caller of a remembered, still valid validation, else null.</summary>
+    public RcmsCaller? Recall(in Key key)
     {
         if (!Enabled || !_entries.TryGetValue(key, out var entry))
         {
             return null;
         }
 
-        if (entry.Until <= _time.GetTimestamp() || entry.Epoch != EpochOf(key.MemberId))
+        if (entry.Until <= _time.GetTimestamp() || entry.Epoch != EpochOf(entry.Caller.MemberId!.Value))
         {
             _entries.TryRemove(KeyValuePair.Create(key, entry));
             return null;
         }
 
-        return entry.LoginId;
+        return entry.Caller;
     }
 
-    /// <summary>Remembers a positive validation until the duration passes or the token ends, whichever is first.</summary>
-    public void Remember(in Key key, SessionCheck check, int epoch)
+    /// <summary>
+    /// Remembers a positive validation of <paramref name="key"/>'s text, a token of <paramref name="memberId"/>
+    /// whose MAC was checked, until the duration passes or the token ends, whichever is first; returns its caller.
+    /// </summary>
+    public RcmsCaller Remember(in Key key, long memberId, SessionCheck check, int epoch)
     {
+        var caller = new RcmsCaller(memberId, check.LoginId, null);
         if (!Enabled)
         {
-            return;
+            return caller;
         }
 
         var now = _time.GetTimestamp();
         var secondsLeft = check.ValidUntil - _time.GetUtcNow().ToUnixTimeSeconds();
         if (secondsLeft <= 0)
         {
-            return;
+            return caller;
         }
 
         var until = now + Math.Min(_durationTicks, secondsLeft * _time.TimestampFrequency);
         SweepIfDue(now);
         if (_entries.Count < _maxEntries)
         {
-            _entries[key] = new Entry(check.LoginId, until, epoch);
+            _entries[key] = new Entry(caller, until, epoch);
         }
+
+        return caller;
     }
 
     /// <summary>Drops every remembered validation of a member (logout, revocation, deletion through this web front).</summary>
@@ -137,8 +149,9 @@ public sealed class SessionValidationCache
         }
     }
 
-    /// <summary>A token's identity in the cache: member, key id and MAC of the token, kind and API scope.</summary>
-    public readonly record struct Key(long MemberId, byte KeyId, UInt128 Mac, TokenKind Kind, string? Scope);
+    /// <summary>A credential's identity in the cache: its text as presented, its kind and the API scope.</summary>
+    public readonly record struct Key(string Presented, TokenKind Kind, string? Scope);
 
-    private sealed record Entry(string LoginId, long Until, int Epoch);
+    // The caller is made once per validation and handed to every request the entry answers.
+    private sealed record Entry(RcmsCaller Caller, long Until, int Epoch);
 }

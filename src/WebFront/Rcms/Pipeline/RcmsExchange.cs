@@ -8,8 +8,21 @@ public sealed class RcmsExchange(HttpContext httpContext)
     /// <summary>The HTTP request and response.</summary>
     public HttpContext HttpContext { get; } = httpContext;
 
-    /// <summary>The endpoint path below the API (no leading or trailing slash).</summary>
-    public string EndpointPath { get; set; } = string.Empty;
+    private string? _endpointPath;
+
+    /// <summary>The endpoint path below the API (no leading or trailing slash), a slice of the request path.</summary>
+    public ReadOnlyMemory<char> EndpointPathText
+    {
+        get;
+        set
+        {
+            field = value;
+            _endpointPath = null;
+        }
+    }
+
+    /// <summary>The endpoint path as a string, made only when something needs one.</summary>
+    public string EndpointPath => _endpointPath ??= EndpointPathText.ToString();
 
     /// <summary>The API, once resolved.</summary>
     public CompiledApi? Api { get; set; }

@@ -6,28 +6,50 @@ namespace ApiSecurity.WebFront.Rcms.Pipeline;
 public sealed class ResolveApiStep(ApiSnapshotCache cache) : IRcmsStep
 {
     /// <inheritdoc/>
-    public async ValueTask<bool> InvokeAsync(RcmsExchange exchange)
+    public ValueTask<bool> InvokeAsync(RcmsExchange exchange)
     {
-        if (!TrySplit(exchange.HttpContext.Request.Path.Value ?? string.Empty, out var apiId, out var endpointPath)
-            || await cache.GetAsync(apiId) is not { } api)
+        var context = exchange.HttpContext;
+        if (!TrySplit(context.Request.Path.Value ?? string.Empty, out var apiId, out var endpointPath))
+        {
+            return NotFoundAsync(context);
+        }
+
+        exchange.EndpointPathText = endpointPath;
+        if (cache.TryGetLoaded(apiId.Span, out var api))
+        {
+            exchange.Api = api;
+            return ValueTask.FromResult(true);
+        }
+
+        return LoadAsync(exchange, apiId.ToString());
+    }
+
+    /// <summary>Splits <c>/{apiId}/{path}</c> into slices of the path; false when the apiId is not valid.</summary>
+    internal static bool TrySplit(string path, out ReadOnlyMemory<char> apiId, out ReadOnlyMemory<char> endpointPath)
+    {
+        var rest = path.AsMemory().TrimStart('/');
+        var slash = rest.Span.IndexOf('/');
+        apiId = slash < 0 ? rest : rest[..slash];
+        endpointPath = slash < 0 ? ReadOnlyMemory<char>.Empty : rest[(slash + 1)..].Trim('/');
+        return ApiIds.IsValid(apiId.Span);
+    }
+
+    // First request for an API since this front started or since it changed: one grain call.
+    private async ValueTask<bool> LoadAsync(RcmsExchange exchange, string apiId)
+    {
+        if (await cache.GetAsync(apiId) is not { } api)
         {
             await RcmsResponse.NotFoundAsync(exchange.HttpContext);
             return false;
         }
 
         exchange.Api = api;
-        exchange.EndpointPath = endpointPath;
         return true;
     }
 
-    /// <summary>Splits <c>/{apiId}/{path}</c>; false when the apiId is not valid.</summary>
-    internal static bool TrySplit(string path, out string apiId, out string endpointPath)
+    private static async ValueTask<bool> NotFoundAsync(HttpContext context)
     {
-        var rest = path.AsSpan().TrimStart('/');
-        var slash = rest.IndexOf('/');
-        var id = slash < 0 ? rest : rest[..slash];
-        apiId = id.ToString();
-        endpointPath = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/').ToString();
-        return ApiIds.IsValid(apiId);
+        await RcmsResponse.NotFoundAsync(context);
+        return false;
     }
 }

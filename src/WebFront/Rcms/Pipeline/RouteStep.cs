@@ -8,7 +8,7 @@ public sealed class RouteStep : IRcmsStep
     {
         var api = exchange.Api!;
         var context = exchange.HttpContext;
-        if (!api.Endpoints.TryGetValue(exchange.EndpointPath, out var byMethod))
+        if (!api.EndpointsByText.TryGetValue(exchange.EndpointPathText.Span, out var byMethod))
         {
             return Stop(RcmsResponse.NotFoundAsync(context));
         }
