@@ -14,7 +14,24 @@ using ApiSecurity.Testing;
 //   Harness catalog 1 1000 10000 100000 [--concurrency 32] [--changes 5] [--duration 5] [--connections 16] [--seed] [--out <file>]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var options = Options.Parse(args);
+Options options;
+try
+{
+    options = Options.Parse(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine(Options.Usage);
+    return 2;
+}
+
+if (options.Has("help"))
+{
+    Console.WriteLine(Options.Usage);
+    return 0;
+}
+
 var root = FindRoot();
 
 if (options.Command == "sessions")
@@ -373,6 +390,35 @@ internal sealed class Options
 {
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
 
+    /// <summary>What <c>--help</c> prints (and a wrong command line, after its error).</summary>
+    public const string Usage = """
+        usage: bench/run [command] [options]   (BENCHMARKS.md explains every table)
+          run (default)      every mode next to its peers, embedded and on a 2-silo Redis cluster, logins, cold
+                             sessions, forged-token flood, login storm, revocation
+                             --duration 10 --rounds 3 --warmup 5 --connections 64 --threads 2 --members 64
+                             --login-seconds 10 --skip-cluster --skip-peers --skip-hostile --compare <checkout>
+                             --out bench/results/latest.md --trace <mode>
+          sessions [1000000] issued sessions, 5 % kept in use: RSS and activations over time, cold/warm validation
+                             --active-percent 5 --heap-limit-mib 768 --hold-seconds 180 --concurrency 8
+                             --sample-seconds 15 --split 5000 --latency-samples 2000 --max-issue-seconds 0 --out <file>
+          login-storm        token-check latency idle vs during a flood of logins
+                             --duration 10 --rounds 3 --warmup 5 --connections 8 --login-clients 16 --out <file>
+          forged             forged-token flood: random tokens per request, RSS and session activations
+                             --requests 100000 --threads 2 --connections 64
+          catalog 1 1000 100000   configuration changes with many APIs
+                             --concurrency 32 --changes 5 --duration 5 --connections 16 --seed --out <file>
+          --help             this text
+        """;
+
+    // Every option some command reads: anything else is a typo, refused before minutes of load are spent.
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "active-percent", "changes", "compare", "concurrency", "connections", "duration", "heap-limit-mib", "help", "hold",
+        "hold-seconds", "latency-samples", "login-clients", "login-concurrency", "login-seconds", "max-issue-seconds",
+        "members", "out", "requests", "rounds", "sample-seconds", "seed", "skip-cluster", "skip-hostile", "skip-peers",
+        "split", "threads", "trace", "warmup",
+    };
+
     public string Command { get; private set; } = "run";
 
     public List<int> Counts { get; } = [];
@@ -382,8 +428,17 @@ internal sealed class Options
         var options = new Options();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            if (args[i] is "-h" or "help")
             {
+                options._values["help"] = null;
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (!Known.Contains(args[i][2..]))
+                {
+                    throw new ArgumentException($"unknown option '{args[i]}'");
+                }
+
                 var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
                 options._values[args[i][2..]] = hasValue ? args[++i] : null;
             }

@@ -10,12 +10,31 @@ namespace ApiSecurity.Testing;
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
+    // Children still running: stopped when this process exits, including on SIGTERM or Ctrl-C, so an
+    // interrupted benchmark or test run leaves no silo or web front behind.
+    private static readonly HashSet<ChildProcess> Live = [];
+    private static readonly List<PosixSignalRegistration> Hooks = [];
+    private static int _exitHookInstalled;
+
     private readonly Process _process;
 
     private ChildProcess(Process process, string name)
     {
         _process = process;
         Name = name;
+        if (Interlocked.Exchange(ref _exitHookInstalled, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+            foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP })
+            {
+                Hooks.Add(PosixSignalRegistration.Create(signal, _ => StopAll()));
+            }
+        }
+
+        lock (Live)
+        {
+            Live.Add(this);
+        }
     }
 
     /// <summary>The name given at start (also the log file's name).</summary>
@@ -93,9 +112,28 @@ public sealed class ChildProcess : IDisposable
     /// <summary>SIGCONT: a paused process carries on.</summary>
     public void Resume() => Signal(Posix.SigCont);
 
+    private static void StopAll()
+    {
+        ChildProcess[] children;
+        lock (Live)
+        {
+            children = [.. Live];
+        }
+
+        foreach (var child in children)
+        {
+            child.KillHard();
+        }
+    }
+
     /// <summary>Resumes the process if it was paused (so it can be killed), kills it if still running, and releases it.</summary>
     public void Dispose()
     {
+        lock (Live)
+        {
+            Live.Remove(this);
+        }
+
         Resume();
         KillHard();
         _process.Dispose();
