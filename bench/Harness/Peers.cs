@@ -57,13 +57,13 @@ public static class Peers
             ("cookie", CookieRedis, "≥ 2"),
             ("cookie", Cookie, "—"),
         };
-        say("| this product | peer | ours req/s | peer req/s | ratio | our p99 | peer p99 | target |");
-        say("|---|---|---:|---:|---:|---:|---:|---|");
+        say("| this product | peer | ours req/s | peer req/s | ratio | ratio, per-round median | our p99 | peer p99 | target |");
+        say("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (ours, peer, target) in pairs)
         {
             if (byName.TryGetValue(ours, out var a) && byName.TryGetValue(peer, out var b))
             {
-                say($"| `{ours}` | {peer[Prefix.Length..]} | {a.RequestsPerSecond:N0} | {b.RequestsPerSecond:N0} | {a.RequestsPerSecond / b.RequestsPerSecond:N2} | " +
+                say($"| `{ours}` | {peer[Prefix.Length..]} | {a.RequestsPerSecond:N0} | {b.RequestsPerSecond:N0} | {a.RequestsPerSecond / b.RequestsPerSecond:N2} | {a.PairedRatio(b):N2} | " +
                     $"{a.P99 / 1000:N2} ms | {b.P99 / 1000:N2} ms | {target} |");
             }
         }

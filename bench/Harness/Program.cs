@@ -153,7 +153,10 @@ async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<(string 
         }
     }
 
-    return rows.Select(r => (r.Name, results[r.Name].OrderBy(x => x.RequestsPerSecond).ElementAt(rounds / 2))).ToList();
+    return rows.Select(r => (r.Name, results[r.Name].OrderBy(x => x.RequestsPerSecond).ElementAt(rounds / 2) with
+    {
+        Rounds = results[r.Name].Select(x => x.RequestsPerSecond).ToList(),
+    })).ToList();
 }
 
 async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, ChildProcess? server = null)
@@ -308,14 +311,16 @@ void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
 {
     var none = rows.First(r => r.Name == "none").Result;
     rows = rows.Where(r => !r.Name.StartsWith(Peers.Prefix, StringComparison.Ordinal) && !r.Name.StartsWith(ComparePrefix, StringComparison.Ordinal)).ToList();
-    Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs baseline | p99 over `none` | non-2xx |");
-    Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs `none`, per-round median | vs baseline | p99 over `none` | non-2xx |");
+    Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (name, r) in rows)
     {
         Say($"| {name} | {r.RequestsPerSecond:N0} | {r.P50 / 1000:N2} ms | {r.P99 / 1000:N2} ms | {r.P999 / 1000:N2} ms | " +
-            $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
+            $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.PairedRatio(none):N2} | {r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
     }
 
+    Say("");
+    Say("\"vs `none`\" divides the median rounds; \"per-round median\" is the median of the ratios of rounds that ran in the same rotation.");
     Say("");
 }
 

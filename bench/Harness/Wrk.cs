@@ -7,6 +7,25 @@ namespace ApiSecurity.Bench;
 public sealed record WrkResult(long Requests, double Seconds, long Non2xx, long SocketErrors, double P50, double P90, double P99, double P999, double Max)
 {
     public double RequestsPerSecond => Requests / Seconds;
+
+    /// <summary>Requests/s of every round of the row, in round order, when this result is a row's median round.</summary>
+    public IReadOnlyList<double> Rounds { get; init; } = [];
+
+    /// <summary>
+    /// The median of this row's per-round ratios to <paramref name="other"/>'s rounds (round i of one row ran in
+    /// the same rotation as round i of the other, so drift of the machine between rounds cancels out); the ratio
+    /// of the median rounds when either has no rounds.
+    /// </summary>
+    public double PairedRatio(WrkResult other)
+    {
+        if (Rounds.Count == 0 || Rounds.Count != other.Rounds.Count)
+        {
+            return RequestsPerSecond / other.RequestsPerSecond;
+        }
+
+        var ratios = Rounds.Zip(other.Rounds, (a, b) => a / b).Order().ToList();
+        return ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+    }
 }
 
 /// <summary>Drives <c>wrk</c> (loopback only, bounded in time) with <c>bench/wrk/report.lua</c>.</summary>
