@@ -67,7 +67,9 @@ public readonly record struct SessionToken(long MemberId, string Secret, byte Ke
             }
         }
 
-        if (!long.TryParse(idPart, NumberStyles.None, CultureInfo.InvariantCulture, out var memberId) || memberId <= 0)
+        // One token, one spelling: no leading zeros (and the base64url decoder below refuses a tag whose unused
+        // bits are set), so the text a front remembers a validation by cannot be varied.
+        if (idPart[0] == '0' || !long.TryParse(idPart, NumberStyles.None, CultureInfo.InvariantCulture, out var memberId) || memberId <= 0)
         {
             return false;
         }

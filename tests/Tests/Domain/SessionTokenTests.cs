@@ -58,6 +58,26 @@ public sealed class SessionTokenTests
     }
 
     [Fact]
+    public void A_token_has_one_spelling_only()
+    {
+        // A web front remembers a validation by the token's text: the same token spelled another way would be
+        // a second entry (and a way to grow that memory), so other spellings are not tokens at all.
+        var text = Mac.Create(42).ToString();
+        Assert.True(Mac.TryRead(text, out _));
+
+        // Leading zeros in the member id (the MAC is over "42", so it would still match)
+        Assert.False(Mac.TryRead("0" + text, out _));
+        Assert.False(Mac.TryRead("00" + text, out _));
+
+        // The tag's last character carries 4 of the tag's bits and 2 unused ones: the same tag with an unused bit set
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var last = Alphabet.IndexOf(text[^1]);
+        var unusedBitsSet = Enumerable.Range(1, 3).Select(unused => text[..^1] + Alphabet[last | unused]).Where(t => t != text).ToList();
+        Assert.NotEmpty(unusedBitsSet);
+        Assert.All(unusedBitsSet, t => Assert.False(Mac.TryRead(t, out _)));
+    }
+
+    [Fact]
     public void Token_ForAnotherMember_IsRefused()
     {
         var token = Mac.Create(42);

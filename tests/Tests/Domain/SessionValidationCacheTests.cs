@@ -102,6 +102,18 @@ public sealed class SessionValidationCacheTests
     }
 
     [Fact]
+    public void Ended_entries_leave_on_a_timer_even_when_nothing_else_happens()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        cache.Remember(Key(Seven, TokenKind.Access, "scope-a"), 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        Assert.Equal(1, cache.Count);
+
+        // No further call: the sweep timer (every 2 s here) drops what has ended.
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
     public void A_zero_duration_disables_it()
     {
         var cache = Create(TimeSpan.Zero);

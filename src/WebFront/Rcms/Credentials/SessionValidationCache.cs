@@ -29,16 +29,18 @@ public sealed class SessionCacheOptions
 /// (<see cref="TokenMac"/>) and the session grain's check; a request carrying the same text within the
 /// duration is answered from here, without parsing the token or computing its MAC again. Text that was
 /// never validated is never stored, so forged tokens cannot fill it, and the dictionary hashes strings
-/// with a per-process random seed, so chosen keys cannot collide on purpose. The presented text is the
-/// bearer credential itself, already in the process's memory as part of the request; an entry holds it
-/// no longer than the duration (at most one minute). An entry never
+/// with a per-process random seed, so chosen keys cannot collide on purpose. A token has exactly one
+/// spelling (<see cref="SessionToken.TryParse"/>), so one token cannot take more than one entry. The
+/// presented text is the bearer credential itself, already in the process's memory as part of the request;
+/// a sweep every two durations (at least every 2 s), on a timer so it also runs on an idle front, drops
+/// the entries that have ended. An entry never
 /// outlives its token, and a logout or revocation made through this web front drops the member's
 /// entries at once (a per-member epoch read before the grain call, so a validation racing a
 /// revocation is not cached); one made through another web front is honoured within the duration.
 /// The epochs live in a fixed table indexed by member id (members sharing a slot forget each other's
 /// entries too, which costs a grain call, never correctness), so nothing a client sends can make it grow.
 /// </summary>
-public sealed class SessionValidationCache
+public sealed class SessionValidationCache : IDisposable
 {
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
     // 65,536 slots: 256 KB whatever happens, and a logout drops 1/65,536 of the other members' entries.
@@ -47,6 +49,7 @@ public sealed class SessionValidationCache
     private readonly TimeProvider _time;
     private readonly long _durationTicks;
     private readonly int _maxEntries;
+    private readonly ITimer? _sweeper;
     private long _nextSweep;
     private int _sweeping;
 
@@ -56,6 +59,11 @@ public sealed class SessionValidationCache
         var duration = options.Value.Duration;
         _durationTicks = duration <= TimeSpan.Zero ? 0 : (long)(duration.TotalSeconds * time.TimestampFrequency);
         _maxEntries = options.Value.MaxEntries;
+        if (_durationTicks > 0)
+        {
+            var period = SweepPeriod(duration);
+            _sweeper = time.CreateTimer(static state => ((SessionValidationCache)state!).Sweep(), this, period, period);
+        }
     }
 
     /// <summary>False when the duration is zero: every request asks the grain.</summary>
@@ -124,6 +132,13 @@ public sealed class SessionValidationCache
 
     private static int Slot(long memberId) => (int)((ulong)memberId % EpochSlots);
 
+    /// <summary>Stops the sweep timer.</summary>
+    public void Dispose() => _sweeper?.Dispose();
+
+    private static TimeSpan SweepPeriod(TimeSpan duration) => TimeSpan.FromTicks(Math.Max(duration.Ticks, TimeSpan.TicksPerSecond) * 2);
+
+    private void Sweep() => SweepIfDue(_time.GetTimestamp());
+
     private void SweepIfDue(long now)
     {
         if (now < Volatile.Read(ref _nextSweep) || Interlocked.Exchange(ref _sweeping, 1) == 1)
@@ -141,7 +156,7 @@ public sealed class SessionValidationCache
                 }
             }
 
-            Volatile.Write(ref _nextSweep, now + Math.Max(_durationTicks, _time.TimestampFrequency) * 4);
+            Volatile.Write(ref _nextSweep, now + Math.Max(_durationTicks, _time.TimestampFrequency) * 2);
         }
         finally
         {
