@@ -31,9 +31,9 @@ public readonly record struct RcmsAuthentication(RcmsCaller? Caller, string? Fai
 /// against the member's session grain (one read-only call, or none while this front remembers the
 /// answer: <see cref="SessionValidationCache"/>, keyed by the token's text). A token not remembered has
 /// its MAC checked (<see cref="TokenMac"/>) before anything else: a token this cluster did not issue is
-/// refused here, with no grain call and nothing remembered about it. A singleton called straight from the pipeline:
-/// going through ASP.NET Core's <c>IAuthenticationService</c> created a DI scope and a handler per
-/// request, which cost about 10 % of throughput in <c>bench/</c>.
+/// refused here, with no grain call and nothing remembered about it. A singleton called straight from
+/// the pipeline: going through ASP.NET Core's <c>IAuthenticationService</c> created a DI scope and a
+/// handler per request, which cost about 10 % of throughput in <c>bench/</c>.
 /// </summary>
 public sealed class RcmsAuthenticator(
     SessionGrains sessions, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time)
