@@ -1,9 +1,9 @@
-using ApiSecurity.WebFront.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
-using ApiSecurity.WebFront.Rcms.Pipeline;
 using ApiSecurity.Grains.Audit;
 using ApiSecurity.Hosting.Admin;
+using ApiSecurity.WebFront.Infrastructure;
+using ApiSecurity.WebFront.Rcms.Pipeline;
 
 namespace ApiSecurity.WebFront.Admin;
 

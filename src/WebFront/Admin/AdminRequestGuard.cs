@@ -1,6 +1,6 @@
-using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Hosting.Admin;
+using ApiSecurity.WebFront.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 

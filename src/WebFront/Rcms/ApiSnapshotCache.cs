@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using ApiSecurity.Grains.Apis;
 
 namespace ApiSecurity.WebFront.Rcms;

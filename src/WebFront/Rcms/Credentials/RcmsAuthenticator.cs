@@ -125,8 +125,12 @@ public sealed class RcmsAuthenticator(
     private async ValueTask<RcmsCaller?> ValidateAsync(string presented, TokenKind kind, string? scope)
     {
         var mode = kind == TokenKind.Access ? "dynamic_token" : "cookie";
-        var key = cache.Enabled ? SessionValidationCache.KeyOf(presented, kind, scope) : null;
-        if (key is { } cached && cache.Recall(cached) is { } remembered)
+        if (SessionValidationCache.KeyOf(presented, kind, scope) is not { } key)
+        {
+            return null; // longer than any token
+        }
+
+        if (cache.Recall(key) is { } remembered)
         {
             metrics.ValidatedFromCache(mode);
             return remembered;
@@ -145,7 +149,7 @@ public sealed class RcmsAuthenticator(
             return null;
         }
 
-        return key is { } valid ? cache.Remember(valid, token.MemberId, check, epoch) : new RcmsCaller(token.MemberId, check.LoginId, null);
+        return cache.Remember(key, token.MemberId, check, epoch);
     }
 
     private async Task<SessionCheck?> CheckTimed(SessionToken token, TokenKind kind, string? scope, string mode)

@@ -50,7 +50,6 @@ public sealed class SessionValidationCache : IDisposable
     private readonly long _durationTicks;
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
-    private long _nextSweep;
     private int _sweeping;
 
     public SessionValidationCache(IOptions<SessionCacheOptions> options, TimeProvider time)
@@ -100,7 +99,8 @@ public sealed class SessionValidationCache : IDisposable
 
     /// <summary>
     /// Remembers a positive validation of <paramref name="key"/>'s text, a token of <paramref name="memberId"/>
-    /// whose MAC was checked, until the duration passes or the token ends, whichever is first; returns its caller.
+    /// whose MAC was checked, until the duration passes or the token ends, whichever is first (nothing when the
+    /// cache is disabled); returns its caller.
     /// </summary>
     public RcmsCaller Remember(in Key key, long memberId, SessionCheck check, int epoch)
     {
@@ -118,7 +118,6 @@ public sealed class SessionValidationCache : IDisposable
         }
 
         var until = now + Math.Min(_durationTicks, secondsLeft * _time.TimestampFrequency);
-        SweepIfDue(now);
         if (_entries.Count < _maxEntries)
         {
             _entries[key] = new Entry(caller, until, epoch);
@@ -137,17 +136,17 @@ public sealed class SessionValidationCache : IDisposable
 
     private static TimeSpan SweepPeriod(TimeSpan duration) => TimeSpan.FromTicks(Math.Max(duration.Ticks, TimeSpan.TicksPerSecond) * 2);
 
-    private void Sweep() => SweepIfDue(_time.GetTimestamp());
-
-    private void SweepIfDue(long now)
+    // On the timer only; the guard skips a tick that overlaps a slow previous one.
+    private void Sweep()
     {
-        if (now < Volatile.Read(ref _nextSweep) || Interlocked.Exchange(ref _sweeping, 1) == 1)
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return;
         }
 
         try
         {
+            var now = _time.GetTimestamp();
             foreach (var (key, entry) in _entries)
             {
                 if (entry.Until <= now)
@@ -155,8 +154,6 @@ public sealed class SessionValidationCache : IDisposable
                     _entries.TryRemove(KeyValuePair.Create(key, entry));
                 }
             }
-
-            Volatile.Write(ref _nextSweep, now + Math.Max(_durationTicks, _time.TimestampFrequency) * 2);
         }
         finally
         {

@@ -1,7 +1,7 @@
-using ApiSecurity.WebFront.Infrastructure;
 using System.Globalization;
 using System.Net;
 using ApiSecurity.Grains.Apis;
+using ApiSecurity.WebFront.Infrastructure;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using Yarp.ReverseProxy.Forwarder;
 
