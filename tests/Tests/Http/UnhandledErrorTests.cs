@@ -1,9 +1,9 @@
 using ApiSecurity.Grains.Apis;
-using Microsoft.AspNetCore.Http;
 using ApiSecurity.Tests.Infrastructure;
 using ApiSecurity.WebFront.Rcms;
 using ApiSecurity.WebFront.Rcms.Credentials;
 using ApiSecurity.WebFront.Rcms.Operations;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using static ApiSecurity.Tests.Infrastructure.Rcms;
 
