@@ -25,6 +25,9 @@ public sealed class Deployment : IDisposable
 
     public string WorkDirectory { get; }
 
+    /// <summary>Every process this deployment started (servers, peers, Redis), in start order.</summary>
+    public IReadOnlyList<ChildProcess> Processes => _processes;
+
     /// <summary>True when <paramref name="program"/> is on the PATH.</summary>
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, program)));

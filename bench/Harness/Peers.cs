@@ -15,32 +15,35 @@ public static class Peers
     public const string CookieRedis = Prefix + "cookie auth, sessions in Redis";
 
     /// <summary>Starts every peer and returns its row, with the credential each needs.</summary>
-    public static async Task<List<(string Name, Uri Url, ModeTarget? Target)>> StartAsync(Deployment deployment, string bodyFile, string path, bool skip)
+    internal static async Task<List<Row>> StartAsync(Deployment deployment, string bodyFile, string path, bool skip)
     {
-        var rows = new List<(string Name, Uri Url, ModeTarget? Target)>();
+        var rows = new List<Row>();
         if (skip)
         {
             return rows;
         }
 
-        var (_, slim) = await deployment.StartBaselineAsync(bodyFile, "slim");
-        rows.Add((Slim, new Uri(slim, path), null));
+        var (slimProcess, slim) = await deployment.StartBaselineAsync(bodyFile, "slim");
+        rows.Add(new Row(Slim, new Uri(slim, path), null, [slimProcess]));
 
-        var (_, jwt) = await deployment.StartBaselineAsync(bodyFile, "jwt");
+        var (jwtProcess, jwt) = await deployment.StartBaselineAsync(bodyFile, "jwt");
         using (var client = new HttpClient { BaseAddress = jwt })
         {
             var token = await client.GetStringAsync("/issue");
-            rows.Add((Jwt, new Uri(jwt, path), new ModeTarget(Jwt, path, "Authorization", "Bearer " + token)));
+            rows.Add(new Row(Jwt, new Uri(jwt, path), new ModeTarget(Jwt, path, "Authorization", "Bearer " + token), [jwtProcess]));
         }
 
-        var (_, cookie) = await deployment.StartBaselineAsync(bodyFile, "cookie");
-        rows.Add((Cookie, new Uri(cookie, path), new ModeTarget(Cookie, path, "Cookie", await SignInAsync(cookie))));
+        var (cookieProcess, cookie) = await deployment.StartBaselineAsync(bodyFile, "cookie");
+        rows.Add(new Row(Cookie, new Uri(cookie, path), new ModeTarget(Cookie, path, "Cookie", await SignInAsync(cookie)), [cookieProcess]));
 
         if (Deployment.OnPath("redis-server"))
         {
+            // The Redis server is part of what serves this peer: its CPU time counts with the peer's.
             var redis = await deployment.StartRedisAsync();
-            var (_, cookieRedis) = await deployment.StartBaselineAsync(bodyFile, "cookie-redis", redis);
-            rows.Add((CookieRedis, new Uri(cookieRedis, path), new ModeTarget(CookieRedis, path, "Cookie", await SignInAsync(cookieRedis))));
+            var redisProcess = deployment.Processes[^1];
+            var (cookieRedisProcess, cookieRedis) = await deployment.StartBaselineAsync(bodyFile, "cookie-redis", redis);
+            rows.Add(new Row(CookieRedis, new Uri(cookieRedis, path), new ModeTarget(CookieRedis, path, "Cookie", await SignInAsync(cookieRedis)),
+                [cookieRedisProcess, redisProcess]));
         }
 
         return rows;
@@ -57,14 +60,14 @@ public static class Peers
             ("cookie", CookieRedis, "≥ 2"),
             ("cookie", Cookie, "—"),
         };
-        say("| this product | peer | ours req/s | peer req/s | ratio | ratio, per-round median | our p99 | peer p99 | target |");
-        say("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        say("| this product | peer | ours req/s | peer req/s | ratio | ratio, per-round median | our p99 | peer p99 | our CPU per request | peer CPU per request | requests per CPU-second, ours ÷ peer | target |");
+        say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (ours, peer, target) in pairs)
         {
             if (byName.TryGetValue(ours, out var a) && byName.TryGetValue(peer, out var b))
             {
                 say($"| `{ours}` | {peer[Prefix.Length..]} | {a.RequestsPerSecond:N0} | {b.RequestsPerSecond:N0} | {a.RequestsPerSecond / b.RequestsPerSecond:N2} | {a.PairedRatio(b):N2} | " +
-                    $"{a.P99 / 1000:N2} ms | {b.P99 / 1000:N2} ms | {target} |");
+                    $"{a.P99 / 1000:N2} ms | {b.P99 / 1000:N2} ms | {a.MedianCpuPerRequest:N1} µs | {b.MedianCpuPerRequest:N1} µs | {a.CpuEfficiencyRatio(b):N2} | {target} |");
             }
         }
 

@@ -136,9 +136,9 @@ var rounds = Math.Max(1, options.Get("rounds", 3));
 
 // Every row is measured once per round, rows rotating their order each round, so that drift of the
 // shared machine spreads over all rows; a row reports its median round (by requests/s).
-async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<(string Name, Uri Url, ModeTarget? Target)> rows, ChildProcess? server, string prefix)
+async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<Row> rows, ChildProcess? server, string prefix)
 {
-    foreach (var (name, url, target) in rows)
+    foreach (var (name, url, target, _) in rows)
     {
         await wrk.RunAsync(url, warmup, target?.HeaderName, target?.HeaderValue);
     }
@@ -148,19 +148,21 @@ async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<(string 
     {
         for (var i = 0; i < rows.Count; i++)
         {
-            var (name, url, target) = rows[(i + round) % rows.Count];
-            results[name].Add(await Load($"{prefix}{name} (round {round + 1})", url, target, server));
+            var (name, url, target, servers) = rows[(i + round) % rows.Count];
+            results[name].Add(await Load($"{prefix}{name} (round {round + 1})", url, target, servers, server));
         }
     }
 
     return rows.Select(r => (r.Name, results[r.Name].OrderBy(x => x.RequestsPerSecond).ElementAt(rounds / 2) with
     {
         Rounds = results[r.Name].Select(x => x.RequestsPerSecond).ToList(),
+        CpuRounds = results[r.Name].Select(x => x.CpuPerRequest).ToList(),
     })).ToList();
 }
 
-async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, ChildProcess? server = null)
+async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, IReadOnlyList<ChildProcess> servers, ChildProcess? server = null)
 {
+    var cpuBefore = servers.Sum(p => p.CpuTime().TotalMicroseconds);
     var running = wrk.RunAsync(url, duration, target?.HeaderName, target?.HeaderValue);
     if (server is not null && options.Value("trace") is { } traced && label.StartsWith(traced, StringComparison.Ordinal))
     {
@@ -175,7 +177,9 @@ async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, ChildProce
     }
 
     var result = await running;
-    Console.WriteLine($"  {label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50 / 1000:N2} ms, p99 {result.P99 / 1000:N2} ms, non-2xx {result.Non2xx}");
+    result = result with { CpuPerRequest = (servers.Sum(p => p.CpuTime().TotalMicroseconds) - cpuBefore) / Math.Max(1, result.Requests) };
+    Console.WriteLine($"  {label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50 / 1000:N2} ms, p99 {result.P99 / 1000:N2} ms, " +
+        $"server CPU {result.CpuPerRequest:N1} µs/request, non-2xx {result.Non2xx}");
     return result;
 }
 
@@ -200,11 +204,11 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
     {
         var bodyFile = Path.Combine(embedded.WorkDirectory, "body.json");
         await File.WriteAllBytesAsync(bodyFile, await client.GetByteArrayAsync(setup.Targets[0].Path));
-        var (_, baselineAddress) = await embedded.StartBaselineAsync(bodyFile);
+        var (baselineProcess, baselineAddress) = await embedded.StartBaselineAsync(bodyFile);
         Console.WriteLine("baseline: plain ASP.NET Core endpoint, same JSON; peers: slim endpoint, JwtBearer, cookie authentication with and without Redis sessions");
-        var plan = new List<(string Name, Uri Url, ModeTarget? Target)> { (BaselineRow, new Uri(baselineAddress, setup.Targets[0].Path), null) };
+        var plan = new List<Row> { new(BaselineRow, new Uri(baselineAddress, setup.Targets[0].Path), null, [baselineProcess]) };
         plan.AddRange(await Peers.StartAsync(embedded, bodyFile, setup.Targets[0].Path, options.Has("skip-peers")));
-        plan.AddRange(setup.Targets.Select(t => (t.Name, new Uri(address, t.Path), (ModeTarget?)t)));
+        plan.AddRange(setup.Targets.Select(t => new Row(t.Name, new Uri(address, t.Path), t, [front])));
 
         // --compare <checkout>: the same rows served by another build of the product (its Release binaries,
         // e.g. a worktree of an older commit), in the same rounds, for a before/after table.
@@ -214,7 +218,7 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
             Console.WriteLine($"compare: starting the web front built in {options.Value("compare")}");
             var (earlierFront, earlierAddress) = await earlier.StartEmbeddedAsync("web-compare", Path.Combine(earlier.WorkDirectory, "data"), Deployment.FreePort(), Deployment.FreePort());
             var earlierSetup = await BenchSetup.CreateAsync(earlierAddress, options.Get("members", 64));
-            plan.AddRange(earlierSetup.Targets.Select(t => (ComparePrefix + t.Name, new Uri(earlierAddress, t.Path), (ModeTarget?)t)));
+            plan.AddRange(earlierSetup.Targets.Select(t => new Row(ComparePrefix + t.Name, new Uri(earlierAddress, t.Path), t, [earlierFront])));
         }
 
         var rows = await LoadAll(plan, front, string.Empty);
@@ -245,14 +249,16 @@ using (var embedded = new Deployment(root, Path.Combine(work, "embedded")))
     front.Stop(TimeSpan.FromSeconds(30));
     var (_, restarted) = await embedded.StartEmbeddedAsync("web-embedded-restarted", data, siloPort, gatewayPort);
     var tokens = accessByMember.Values.ToList();
-    var cold = await Scenarios.ValidateEachAsync(restarted, tokens);
-    var warm = await Scenarios.ValidateEachAsync(restarted, tokens);
-    Say($"Cold-session validation (after a restart: grain not active, state in SQLite), {cold.Count} members, one request each, sequential:");
+    var (firstMs, cold) = await Scenarios.ValidateEachAsync(restarted, tokens);
+    var (_, warm) = await Scenarios.ValidateEachAsync(restarted, tokens);
+    Say($"Cold-session validation (after a restart: grain not active, state in SQLite), {tokens.Count} members, one request each, sequential. " +
+        $"The first request the restarted front served took {firstMs:N1} ms (it also pays for the front's first-request set-up and JIT " +
+        "compilation); the table is of the others:");
     Say("");
-    Say("| validation | p50 | p99 | max | failed |");
-    Say("|---|---:|---:|---:|---:|");
-    Say($"| cold (activates the session grain, reads SQLite) | {cold.P50Ms:N2} ms | {cold.P99Ms:N2} ms | {cold.MaxMs:N2} ms | {cold.Failed} |");
-    Say($"| warm (same tokens again) | {warm.P50Ms:N2} ms | {warm.P99Ms:N2} ms | {warm.MaxMs:N2} ms | {warm.Failed} |");
+    Say("| validation | n | p50 | p99 | max | failed |");
+    Say("|---|---:|---:|---:|---:|---:|");
+    Say($"| cold (activates the session grain, reads SQLite) | {cold.Count} | {cold.P50Ms:N2} ms | {cold.P99Ms:N2} ms | {cold.MaxMs:N2} ms | {cold.Failed} |");
+    Say($"| warm (same tokens again, first one left out as above) | {warm.Count} | {warm.P50Ms:N2} ms | {warm.P99Ms:N2} ms | {warm.MaxMs:N2} ms | {warm.Failed} |");
     Say("");
 }
 
@@ -288,7 +294,8 @@ else
 
     Say("## Cluster (Redis + 2 silos + web front as an Orleans client; load on one web front)");
     Say("");
-    var rows = await LoadAll(setup.Targets.Select(t => (t.Name, new Uri(frontA, t.Path), (ModeTarget?)t)).ToList(), null, "cluster ");
+    // Server CPU of a cluster row: every process of the cluster (Redis, both silos, both web fronts).
+    var rows = await LoadAll(setup.Targets.Select(t => new Row(t.Name, new Uri(frontA, t.Path), t, cluster.Processes)).ToList(), null, "cluster ");
     Table(rows, baseline);
     Console.WriteLine("revocation across web fronts");
     var (staticRevocation, sessionRevocation) = await Scenarios.RevocationAsync(frontA, frontB, setup.Members[1], 10);
@@ -311,16 +318,19 @@ void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
 {
     var none = rows.First(r => r.Name == "none").Result;
     rows = rows.Where(r => !r.Name.StartsWith(Peers.Prefix, StringComparison.Ordinal) && !r.Name.StartsWith(ComparePrefix, StringComparison.Ordinal)).ToList();
-    Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs `none`, per-round median | vs baseline | p99 over `none` | non-2xx |");
-    Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Say("| mode | requests/s | p50 | p99 | p99.9 | vs `none` | vs `none`, per-round median | server CPU per request | requests per CPU-second vs `none` | vs baseline | p99 over `none` | non-2xx |");
+    Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (name, r) in rows)
     {
         Say($"| {name} | {r.RequestsPerSecond:N0} | {r.P50 / 1000:N2} ms | {r.P99 / 1000:N2} ms | {r.P999 / 1000:N2} ms | " +
-            $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.PairedRatio(none):N2} | {r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
+            $"{r.RequestsPerSecond / none.RequestsPerSecond:N2} | {r.PairedRatio(none):N2} | {r.MedianCpuPerRequest:N1} µs | {r.CpuEfficiencyRatio(none):N2} | " +
+            $"{r.RequestsPerSecond / reference.RequestsPerSecond:N2} | {(r.P99 - none.P99) / 1000:+0.00;-0.00} ms | {r.Non2xx + r.SocketErrors} |");
     }
 
     Say("");
-    Say("\"vs `none`\" divides the median rounds; \"per-round median\" is the median of the ratios of rounds that ran in the same rotation.");
+    Say("\"vs `none`\" divides the median rounds; \"per-round median\" is the median of the ratios of rounds that ran in the same rotation. " +
+        "Server CPU per request is the CPU time (user + kernel) the serving processes used during a round divided by the requests served " +
+        "(median of the rounds); it does not depend on how the cores were split between wrk and the server.");
     Say("");
 }
 
@@ -389,6 +399,9 @@ static string Machine()
 }
 
 static bool OnPath(string program) => Deployment.OnPath(program);
+
+/// <summary>A row of load: its name, the URL wrk loads, the credential it sends, and the processes whose CPU time serves it.</summary>
+internal sealed record Row(string Name, Uri Url, ModeTarget? Target, IReadOnlyList<ChildProcess> Servers);
 
 /// <summary>Command-line options: a command, <c>--name value</c> pairs, flags and bare numbers.</summary>
 internal sealed class Options

@@ -16,15 +16,34 @@ public sealed record WrkResult(long Requests, double Seconds, long Non2xx, long 
     /// the same rotation as round i of the other, so drift of the machine between rounds cancels out); the ratio
     /// of the median rounds when either has no rounds.
     /// </summary>
-    public double PairedRatio(WrkResult other)
-    {
-        if (Rounds.Count == 0 || Rounds.Count != other.Rounds.Count)
-        {
-            return RequestsPerSecond / other.RequestsPerSecond;
-        }
+    public double PairedRatio(WrkResult other) =>
+        Rounds.Count == 0 || Rounds.Count != other.Rounds.Count
+            ? RequestsPerSecond / other.RequestsPerSecond
+            : Median(Rounds.Zip(other.Rounds, (a, b) => a / b));
 
-        var ratios = Rounds.Zip(other.Rounds, (a, b) => a / b).Order().ToList();
-        return ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+    /// <summary>
+    /// CPU time (user + kernel) the processes serving the row used per request during the wrk run, in
+    /// microseconds; NaN when not measured. Unlike requests/s it does not depend on how the shared cores were
+    /// split between wrk and the server.
+    /// </summary>
+    public double CpuPerRequest { get; init; } = double.NaN;
+
+    /// <summary><see cref="CpuPerRequest"/> of every round of the row, in round order.</summary>
+    public IReadOnlyList<double> CpuRounds { get; init; } = [];
+
+    /// <summary>The median of the row's per-round CPU per request (this result's own figure when it has no rounds).</summary>
+    public double MedianCpuPerRequest => CpuRounds.Count == 0 ? CpuPerRequest : Median(CpuRounds);
+
+    /// <summary>
+    /// Requests per CPU-second of this row over <paramref name="other"/>'s (each from its per-round median CPU per
+    /// request): read like a requests/s ratio, above 1 when this row costs the server less.
+    /// </summary>
+    public double CpuEfficiencyRatio(WrkResult other) => other.MedianCpuPerRequest / MedianCpuPerRequest;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }
 

@@ -68,6 +68,7 @@ public static class WebFrontApplication
 
         builder.Services.AddAdminAuthentication(configuration);
         builder.Services.AddSingleton<RcmsAuthenticator>();
+        builder.Services.AddHostedService<CredentialWarmUp>();
 
         builder.Services.AddOptions<SessionCacheOptions>()
             .Bind(configuration.GetSection(SessionCacheOptions.Section))

@@ -81,6 +81,20 @@ public sealed class ChildProcess : IDisposable
         return _process.HasExited ? 0 : _process.WorkingSet64;
     }
 
+    /// <summary>CPU time (user + kernel, all threads) the process has used since it started; zero once it has ended.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        try
+        {
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero; // ended between the two calls
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
     public void KillHard()
     {
