@@ -2,10 +2,10 @@ namespace ApiSecurity.WebFront.Rcms.Credentials;
 
 /// <summary>
 /// Runs <see cref="RcmsAuthenticator.WarmUpAsync"/> once while the host starts, after the silo (or the cluster
-/// client) and before Kestrel listens: without it the first dynamic token or cookie after a start took
-/// 50-90 ms instead of about 2 ms on a 2-core machine (token keys loaded, first MAC, first session-grain
-/// activation and storage read, JIT). Bounded in time; a failure is logged and the host starts anyway, the
-/// first requests then paying that cost as before.
+/// client) and before Kestrel listens: without it the first dynamic token or cookie after a start also paid
+/// for loading the token keys, the first MAC and the first session-grain activation and storage read, with
+/// their JIT compilation (20-30 ms of the ~90 ms that first request took on a 2-core machine). Bounded in
+/// time; a failure is logged and the host starts anyway, the first requests then paying that cost as before.
 /// </summary>
 public sealed partial class CredentialWarmUp(RcmsAuthenticator authenticator, ILogger<CredentialWarmUp> logger) : IHostedService
 {
