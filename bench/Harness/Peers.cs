@@ -60,7 +60,7 @@ public static class Peers
             ("cookie", CookieRedis, "≥ 2"),
             ("cookie", Cookie, "—"),
         };
-        say("| this product | peer | ours req/s | peer req/s | ratio | ratio, per-round median | our p99 | peer p99 | our CPU per request | peer CPU per request | requests per CPU-second, ours ÷ peer | target |");
+        say("| this product | peer | ours req/s | peer req/s | ratio | ratio, per-round median | our p99 | peer p99 | our CPU per request | peer CPU per request | requests per CPU-second, ours ÷ peer (per-round median) | target |");
         say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (ours, peer, target) in pairs)
         {

@@ -177,7 +177,12 @@ async Task<WrkResult> Load(string label, Uri url, ModeTarget? target, IReadOnlyL
     }
 
     var result = await running;
-    result = result with { CpuPerRequest = (servers.Sum(p => p.CpuTime().TotalMicroseconds) - cpuBefore) / Math.Max(1, result.Requests) };
+    var cpuAfter = servers.Sum(p => p.CpuTime().TotalMicroseconds);
+    result = result with
+    {
+        // Unknown when a serving process ended during the round (its CPU time is gone from the sum).
+        CpuPerRequest = servers.Any(p => p.HasExited) ? double.NaN : (cpuAfter - cpuBefore) / Math.Max(1, result.Requests),
+    };
     Console.WriteLine($"  {label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50 / 1000:N2} ms, p99 {result.P99 / 1000:N2} ms, " +
         $"server CPU {result.CpuPerRequest:N1} µs/request, non-2xx {result.Non2xx}");
     return result;
@@ -330,7 +335,8 @@ void Table(List<(string Name, WrkResult Result)> rows, WrkResult reference)
     Say("");
     Say("\"vs `none`\" divides the median rounds; \"per-round median\" is the median of the ratios of rounds that ran in the same rotation. " +
         "Server CPU per request is the CPU time (user + kernel) the serving processes used during a round divided by the requests served " +
-        "(median of the rounds); it does not depend on how the cores were split between wrk and the server.");
+        "(median of the rounds); it does not depend on how the cores were split between wrk and the server. Requests per CPU-second " +
+        "vs `none` is the median of the per-round ratios of CPU per request.");
     Say("");
 }
 

@@ -35,10 +35,15 @@ public sealed record WrkResult(long Requests, double Seconds, long Non2xx, long 
     public double MedianCpuPerRequest => CpuRounds.Count == 0 ? CpuPerRequest : Median(CpuRounds);
 
     /// <summary>
-    /// Requests per CPU-second of this row over <paramref name="other"/>'s (each from its per-round median CPU per
-    /// request): read like a requests/s ratio, above 1 when this row costs the server less.
+    /// Requests per CPU-second of this row over <paramref name="other"/>'s, read like a requests/s ratio (above 1
+    /// when this row costs the server less): the median of the per-round ratios, as <see cref="PairedRatio"/>,
+    /// since the machine's speed drifts between rounds for CPU time too; the ratio of the medians when either
+    /// has no rounds.
     /// </summary>
-    public double CpuEfficiencyRatio(WrkResult other) => other.MedianCpuPerRequest / MedianCpuPerRequest;
+    public double CpuEfficiencyRatio(WrkResult other) =>
+        CpuRounds.Count == 0 || CpuRounds.Count != other.CpuRounds.Count
+            ? other.MedianCpuPerRequest / MedianCpuPerRequest
+            : Median(CpuRounds.Zip(other.CpuRounds, (mine, theirs) => theirs / mine));
 
     private static double Median(IEnumerable<double> values)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
@@ -13,10 +14,18 @@ namespace ApiSecurity.WebFront.Rcms;
 
 /// <summary>
 /// An API snapshot prepared for the request path: parsed IP ranges, an endpoint table, static-token
-/// hashes and a CORS policy. Immutable; replaced as a whole when the API's version changes.
+/// hashes and a CORS policy. Immutable but for what it learns from requests (the request counter and the
+/// texts of static tokens already matched); replaced as a whole when the API's version changes.
 /// </summary>
 public sealed class CompiledApi
 {
+    // Static-token texts whose SHA-256 matched a token of this snapshot, so the same text on a later request
+    // skips the hash (about 0.5 µs of a 20 µs request). Only a text whose hash matched enters, so it holds
+    // at most one entry per static token however many wrong ones arrive; it goes with the snapshot, so a
+    // revoked token stops working as soon as the new version arrives, as before. Keyed through a struct so the
+    // text is hashed with the per-process randomized string hash (a plain string key may get a fixed one).
+    private readonly ConcurrentDictionary<MatchedText, CompiledStaticToken> _matchedStaticTexts = new();
+
     private CompiledApi(ApiSnapshot snapshot)
     {
         Snapshot = snapshot;
@@ -100,9 +109,30 @@ public sealed class CompiledApi
     /// <summary>Compiles a snapshot.</summary>
     public static CompiledApi Compile(ApiSnapshot snapshot) => new(snapshot);
 
-    /// <summary>Finds a static token by value (at most 512 characters) through its SHA-256; null when unknown.</summary>
-    public CompiledStaticToken? FindStaticToken(string value) =>
-        StaticTokens.TryGetValue(Sha256Key.Of(value), out var token) ? token : null;
+    /// <summary>
+    /// Finds a static token by value (at most 512 characters): through its SHA-256 the first time this snapshot
+    /// sees that text, by the text itself after that; null when unknown.
+    /// </summary>
+    public CompiledStaticToken? FindStaticToken(string value)
+    {
+        if (_matchedStaticTexts.TryGetValue(new MatchedText(value), out var known))
+        {
+            return known;
+        }
+
+        if (!StaticTokens.TryGetValue(Sha256Key.Of(value), out var token))
+        {
+            return null;
+        }
+
+        _matchedStaticTexts.TryAdd(new MatchedText(value), token);
+        return token;
+    }
+
+    /// <summary>How many static-token texts this snapshot has matched and remembers (tests).</summary>
+    internal int MatchedStaticTextCount => _matchedStaticTexts.Count;
+
+    private readonly record struct MatchedText(string Value);
 
     private static (IReadOnlyList<EndpointSettings> Settings, IReadOnlyList<string> Errors) ParsedSettings(ApiSnapshot snapshot)
     {

@@ -134,6 +134,8 @@ public sealed class ForgedTokenTests : IAsyncLifetime
     {
         var management = _host.GetService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var statistics = await management.GetDetailedGrainStatistics();
-        return statistics.Count(s => s.GrainId.Type.ToString() == MemberSessionGrain.GrainTypeName);
+        // Member 0's grain is the start-up warm-up's (no member has id 0): idle since the start, it may be
+        // collected between two counts.
+        return statistics.Count(s => s.GrainId.Type.ToString() == MemberSessionGrain.GrainTypeName && s.GrainId.Key.ToString() != "0");
     }
 }

@@ -169,7 +169,8 @@ public sealed class RcmsAuthenticator(
     /// given), and asks the session grain of member 0 (member ids start at 1) about an access token and a
     /// cookie session, which activates it and reads its empty state. Called once at start-up
     /// (<see cref="CredentialWarmUp"/>) so that the first token after a start does not pay for that set-up and
-    /// its JIT compilation. Records no metric, remembers nothing and writes nothing.
+    /// its JIT compilation. Remembers nothing, records none of the product's metrics and writes no session
+    /// state; on a new store the cluster's first token key is created here rather than at the first login.
     /// </summary>
     public async Task WarmUpAsync()
     {
