@@ -46,6 +46,21 @@ public sealed class ChildProcess : IDisposable
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end (and its output to reach the log); true if it did.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        _process.WaitForExit(); // drains the redirected output into the log
+        return true;
+    }
+
+    /// <summary>The exit code, once the process has ended.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> (each passed as is) and extra environment variables.</summary>
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {

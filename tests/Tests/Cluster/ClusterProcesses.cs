@@ -123,6 +123,18 @@ public sealed class ClusterProcesses : IDisposable
         return (front, address);
     }
 
+    /// <summary>A web front or silo process with exactly <paramref name="arguments"/>, not waited for (start-up failures).</summary>
+    public ChildProcess StartProcess(string name, string project, params string[] arguments)
+    {
+        var process = ChildProcess.Start(name, "dotnet", [Binary(project), .. arguments], WorkDirectory, ChildEnvironment);
+        lock (_all)
+        {
+            _all.Add(process);
+        }
+
+        return process;
+    }
+
     public void Dispose()
     {
         foreach (var process in _all)
