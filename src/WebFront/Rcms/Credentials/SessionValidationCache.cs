@@ -51,6 +51,7 @@ public sealed class SessionValidationCache : IDisposable
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
     private int _sweeping;
+    private long _remembered;
 
     public SessionValidationCache(IOptions<SessionCacheOptions> options, TimeProvider time)
     {
@@ -70,6 +71,9 @@ public sealed class SessionValidationCache : IDisposable
 
     /// <summary>How many validations are remembered now.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>How many validations have been remembered since the start (tests: a forged token never is).</summary>
+    internal long RememberedTotal => Interlocked.Read(ref _remembered);
 
     /// <summary>
     /// The cache key of a presented credential; null when the text is longer than any token (never hashed nor stored).
@@ -121,6 +125,7 @@ public sealed class SessionValidationCache : IDisposable
         if (_entries.Count < _maxEntries)
         {
             _entries[key] = new Entry(caller, until, epoch);
+            Interlocked.Increment(ref _remembered);
         }
 
         return caller;
