@@ -24,7 +24,8 @@ public sealed class CompiledApi
     // at most one entry per static token however many wrong ones arrive; it goes with the snapshot, so a
     // revoked token stops working as soon as the new version arrives, as before. Keyed through a struct so the
     // text is hashed with the per-process randomized string hash (a plain string key may get a fixed one).
-    private readonly ConcurrentDictionary<MatchedText, CompiledStaticToken> _matchedStaticTexts = new();
+    // Made on the first match: a front holding 100,000 APIs does not pay for 100,000 empty dictionaries.
+    private ConcurrentDictionary<MatchedText, CompiledStaticToken>? _matchedStaticTexts;
 
     private CompiledApi(ApiSnapshot snapshot)
     {
@@ -115,7 +116,7 @@ public sealed class CompiledApi
     /// </summary>
     public CompiledStaticToken? FindStaticToken(string value)
     {
-        if (_matchedStaticTexts.TryGetValue(new MatchedText(value), out var known))
+        if (Volatile.Read(ref _matchedStaticTexts) is { } matched && matched.TryGetValue(new MatchedText(value), out var known))
         {
             return known;
         }
@@ -125,12 +126,18 @@ public sealed class CompiledApi
             return null;
         }
 
-        _matchedStaticTexts.TryAdd(new MatchedText(value), token);
+        if (Volatile.Read(ref _matchedStaticTexts) is not { } texts)
+        {
+            Interlocked.CompareExchange(ref _matchedStaticTexts, new ConcurrentDictionary<MatchedText, CompiledStaticToken>(), null);
+            texts = _matchedStaticTexts;
+        }
+
+        texts.TryAdd(new MatchedText(value), token);
         return token;
     }
 
     /// <summary>How many static-token texts this snapshot has matched and remembers (tests).</summary>
-    internal int MatchedStaticTextCount => _matchedStaticTexts.Count;
+    internal int MatchedStaticTextCount => Volatile.Read(ref _matchedStaticTexts)?.Count ?? 0;
 
     private readonly record struct MatchedText(string Value);
 

@@ -34,6 +34,12 @@ public sealed class StaticTokenLookupTests
     public void WrongTokens_InBulk_AreRefused_AndNotRemembered()
     {
         var api = Api(Token("a", Right));
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(api.FindStaticToken(Secrets.NewSecret()));
+        }
+
+        Assert.Equal(0, api.MatchedStaticTextCount); // nothing made before a first match
         Assert.NotNull(api.FindStaticToken(Right));
 
         for (var i = 0; i < 10_000; i++)
