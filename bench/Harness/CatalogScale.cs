@@ -33,7 +33,7 @@ public static class CatalogScale
         var work = Path.Combine(Path.GetTempPath(), "apisec-catalog-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
         using var cluster = new Deployment(root, work);
         Console.WriteLine("catalog: Redis, 1 silo, 2 web fronts");
-        var redis = await cluster.StartRedisAsync();
+        var (_, redis) = await cluster.StartRedisAsync();
         var seeded = 0;
         if (seed)
         {

@@ -68,10 +68,10 @@ public sealed class Deployment : IDisposable
         return (process, address);
     }
 
-    public async Task<int> StartRedisAsync()
+    public async Task<(ChildProcess Process, int Port)> StartRedisAsync()
     {
         var port = FreePort();
-        Track(ChildProcess.Start("redis", "redis-server",
+        var process = Track(ChildProcess.Start("redis", "redis-server",
             ["--port", Port(port), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
              "--dir", WorkDirectory, "--protected-mode", "yes"],
             WorkDirectory));
@@ -82,7 +82,7 @@ public sealed class Deployment : IDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return port;
+                return (process, port);
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {

@@ -39,8 +39,7 @@ public static class Peers
         if (Deployment.OnPath("redis-server"))
         {
             // The Redis server is part of what serves this peer: its CPU time counts with the peer's.
-            var redis = await deployment.StartRedisAsync();
-            var redisProcess = deployment.Processes[^1];
+            var (redisProcess, redis) = await deployment.StartRedisAsync();
             var (cookieRedisProcess, cookieRedis) = await deployment.StartBaselineAsync(bodyFile, "cookie-redis", redis);
             rows.Add(new Row(CookieRedis, new Uri(cookieRedis, path), new ModeTarget(CookieRedis, path, "Cookie", await SignInAsync(cookieRedis)),
                 [cookieRedisProcess, redisProcess]));

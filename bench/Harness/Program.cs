@@ -290,7 +290,7 @@ else
 {
     using var cluster = new Deployment(root, Path.Combine(work, "cluster"));
     Console.WriteLine("cluster: Redis, 2 silos, 2 web fronts");
-    var redis = await cluster.StartRedisAsync();
+    var (_, redis) = await cluster.StartRedisAsync();
     await cluster.StartSiloAsync(1, redis);
     await cluster.StartSiloAsync(2, redis);
     var (_, frontA) = await cluster.StartClientFrontAsync(1, redis);

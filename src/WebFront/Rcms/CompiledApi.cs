@@ -126,13 +126,7 @@ public sealed class CompiledApi
             return null;
         }
 
-        if (Volatile.Read(ref _matchedStaticTexts) is not { } texts)
-        {
-            Interlocked.CompareExchange(ref _matchedStaticTexts, new ConcurrentDictionary<MatchedText, CompiledStaticToken>(), null);
-            texts = _matchedStaticTexts;
-        }
-
-        texts.TryAdd(new MatchedText(value), token);
+        LazyInitializer.EnsureInitialized(ref _matchedStaticTexts).TryAdd(new MatchedText(value), token);
         return token;
     }
 
