@@ -51,14 +51,28 @@ public sealed class PasswordWorkTests
         await pool.HashAsync("any-password");
 
         // Linux lists each thread under /proc/self/task with its name (cut to 15 bytes) and its
-        // nice value (field 19 of stat, counted after the parenthesised name).
+        // nice value (field 19 of stat, counted after the parenthesised name). Other threads of the test run
+        // may end between the listing and the read: those are skipped.
         var hashing = Directory.GetDirectories("/proc/self/task")
-            .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("password-hash", StringComparison.Ordinal))
-            .Select(t => File.ReadAllText(Path.Combine(t, "stat")))
+            .Select(t => (Comm: ReadIfPresent(Path.Combine(t, "comm")), Stat: ReadIfPresent(Path.Combine(t, "stat"))))
+            .Where(t => t.Comm?.StartsWith("password-hash", StringComparison.Ordinal) == true && t.Stat is not null)
+            .Select(t => t.Stat!)
             .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
         Assert.True(hashing.Count >= 2);
         Assert.All(hashing, nice => Assert.Equal(10, nice));
+    }
+
+    private static string? ReadIfPresent(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null; // the thread ended
+        }
     }
 
     [Fact]
