@@ -2,14 +2,13 @@ namespace ApiSecurity.WebFront.Infrastructure;
 
 /// <summary>
 /// A few counts that every core may add to at the same time. They start as plain fields (one atomic
-/// increment each), which is all a rarely used API needs. Once threads have collided on them
-/// <see cref="SpreadAfterCollisions"/> times, the counts spread over one block per core (at most
-/// <see cref="MaxBlocks"/>), each on its own cache lines, and a core increments only its own block from
-/// then on: counts on one shared cache line cost a transfer of that line between cores on every request.
-/// Waiting for several collisions keeps the per-core blocks (up to 2 KiB) to APIs that are busy on several
-/// cores at once, so a front serving 100,000 quiet APIs does not end up holding them for all. Reading adds
-/// up the blocks; a read racing with increments sees each increment either before or after, never a torn
-/// value. Java's <c>LongAdder</c> works the same way.
+/// increment each), which is all a rarely used API needs. Once threads have collided on them 16 times,
+/// the counts spread over one block per core (at most 16 blocks), each on its own cache lines, and a core
+/// increments only its own block from then on: counts on one shared cache line cost a transfer of that
+/// line between cores on every request. Waiting for several collisions keeps the per-core blocks (up to
+/// 2 KiB) to APIs that are busy on several cores at once, so a front serving 100,000 quiet APIs does not
+/// end up holding them for all. Reading adds up the blocks; a read racing with increments sees each
+/// increment either before or after, never a torn value. Java's <c>LongAdder</c> works the same way.
 /// </summary>
 public sealed class StripedCounts
 {
@@ -20,11 +19,11 @@ public sealed class StripedCounts
     // Blocks start this many longs into the array, away from the array's header and whatever precedes it.
     private const int Offset = 8;
 
-    /// <summary>The most per-core blocks: cores beyond it share blocks (still far fewer collisions than one field).</summary>
-    public const int MaxBlocks = 16;
+    // The most per-core blocks: cores beyond it share blocks (still far fewer collisions than one field).
+    private const int MaxBlocks = 16;
 
-    /// <summary>How many collisions make the counts spread.</summary>
-    public const int SpreadAfterCollisions = 16;
+    // How many collisions make the counts spread.
+    private const int SpreadAfterCollisions = 16;
 
     private static readonly int BlockCount = (int)Math.Min(MaxBlocks, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
 
@@ -39,9 +38,6 @@ public sealed class StripedCounts
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, BlockLength);
         _base = new long[length];
     }
-
-    /// <summary>How many counts there are.</summary>
-    public int Length => _base.Length;
 
     /// <summary>True once collisions have spread the counts over per-core blocks (for tests).</summary>
     internal bool IsSpread => Volatile.Read(ref _blocks) is not null;
