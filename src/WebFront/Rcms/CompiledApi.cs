@@ -35,6 +35,11 @@ public sealed class CompiledApi
         var (settings, settingsErrors) = ParsedSettings(snapshot);
         SettingsErrors = settingsErrors;
         var endpoints = snapshot.Endpoints.Select((e, i) => new CompiledEndpoint(e, settings[i], snapshot.Mode)).ToList();
+        foreach (var endpoint in endpoints)
+        {
+            endpoint.Request = new RcmsRequestFeature(this, endpoint);
+        }
+
         LoginSettings = endpoints.FirstOrDefault(e => e.Operation == Operation.LoginChallenge)?.Settings ?? EndpointSettings.Defaults;
         CookiePolicy = new CookiePolicy(LoginSettings.SessionIdleTimeout, LoginSettings.SessionLifetime, LoginSettings.LoginSaveLifetime);
         Endpoints = endpoints
@@ -238,6 +243,9 @@ public sealed class CompiledEndpoint
 
     /// <summary>Token lifetimes (token endpoint).</summary>
     public TokenPolicy TokenPolicy { get; }
+
+    /// <summary>What the operation is handed: this endpoint and its API (made once, with the API).</summary>
+    public RcmsRequestFeature Request { get; internal set; } = null!;
 
     /// <summary>The finished response body of a document endpoint (with <c>errors</c> and <c>messages</c>).</summary>
     public byte[]? DocumentBody { get; }

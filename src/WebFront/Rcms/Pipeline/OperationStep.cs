@@ -12,7 +12,7 @@ public sealed class OperationStep(IEnumerable<IRcmsOperation> operations) : IRcm
     public async ValueTask<bool> InvokeAsync(RcmsExchange exchange)
     {
         var endpoint = exchange.Endpoint!;
-        await _operations[(int)endpoint.Operation].ExecuteAsync(exchange.HttpContext, new RcmsRequestFeature(exchange.Api!, endpoint), exchange.Authentication.Caller);
+        await _operations[(int)endpoint.Operation].ExecuteAsync(exchange.HttpContext, endpoint.Request, exchange.Authentication.Caller);
         return false;
     }
 

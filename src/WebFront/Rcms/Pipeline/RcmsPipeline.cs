@@ -48,24 +48,69 @@ public sealed class RcmsPipeline
         services.AddSingleton<RcmsPipeline>();
     }
 
+    [ThreadStatic]
+    private static RcmsExchange? t_spare;
+
     /// <summary>
     /// Handles a request whose path is below <c>/rcms-api</c> (the prefix already removed), and counts it. An
     /// exception a step lets escape is answered here in the Kuroco envelope (<see cref="ErrorHandling.AnswerRcmsAsync"/>).
     /// </summary>
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context)
     {
-        var exchange = new RcmsExchange(context);
+        var exchange = t_spare ?? new RcmsExchange();
+        t_spare = null;
+        exchange.Start(context);
+        for (var i = 0; i < _steps.Length; i++)
+        {
+            ValueTask<bool> step;
+            try
+            {
+                step = _steps[i].InvokeAsync(exchange);
+            }
+            catch (Exception exception)
+            {
+                return FailAsync(exchange, exception);
+            }
+
+            if (!step.IsCompletedSuccessfully)
+            {
+                return ContinueAsync(exchange, step, i);
+            }
+
+            if (!step.Result)
+            {
+                break;
+            }
+        }
+
+        Finish(exchange);
+        t_spare = exchange;
+        return Task.CompletedTask;
+    }
+
+    private async Task ContinueAsync(RcmsExchange exchange, ValueTask<bool> pending, int index)
+    {
         try
         {
-            foreach (var step in _steps)
+            var goOn = await pending;
+            for (var i = index + 1; goOn && i < _steps.Length; i++)
             {
-                if (!await step.InvokeAsync(exchange))
-                {
-                    break;
-                }
+                goOn = await _steps[i].InvokeAsync(exchange);
             }
         }
         catch (Exception exception)
+        {
+            await FailAsync(exchange, exception);
+            return;
+        }
+
+        Finish(exchange);
+    }
+
+    private async Task FailAsync(RcmsExchange exchange, Exception exception)
+    {
+        var context = exchange.HttpContext;
+        try
         {
             // A client that went away gets no answer (and its cancelled grain call is not an error).
             if (!context.RequestAborted.IsCancellationRequested)
@@ -75,7 +120,13 @@ public sealed class RcmsPipeline
         }
         finally
         {
-            _metrics.Request(exchange.Api, context.Response.StatusCode);
+            Finish(exchange);
         }
+    }
+
+    private void Finish(RcmsExchange exchange)
+    {
+        _metrics.Request(exchange.Api, exchange.HttpContext.Response.StatusCode);
+        exchange.Clear();
     }
 }
