@@ -19,6 +19,8 @@ public static class SessionCookies
     public const string RefreshName = "rcms_api_refresh_token";
 
     private const string HostPrefix = "__Host-";
+    private const string HostAccessName = HostPrefix + AccessName;
+    private const string HostRefreshName = HostPrefix + RefreshName;
 
     /// <summary>The session cookie's value: the <c>__Host-</c> name over HTTPS, the plain name otherwise.</summary>
     public static string? ReadAccess(HttpRequest request) => Read(request, AccessName);
@@ -47,16 +49,56 @@ public static class SessionCookies
         Append(context, RefreshName, string.Empty, TimeSpan.Zero, settings);
     }
 
+    // Straight from the header: asking ASP.NET Core for request.Cookies parses every cookie of the request into
+    // a new dictionary, which cost cookie mode about 7 % of a request's CPU in bench/.
     private static string? Read(HttpRequest request, string name)
     {
-        if (request.Headers.Cookie.Count == 0)
+        var headers = request.Headers.Cookie;
+        if (headers.Count == 0)
         {
             return null;
         }
 
-        return request.Cookies.TryGetValue(request.IsHttps ? HostPrefix + name : name, out var value) && !string.IsNullOrEmpty(value)
-            ? value
-            : null;
+        var wanted = request.IsHttps ? (name == AccessName ? HostAccessName : HostRefreshName) : name;
+        foreach (var header in headers)
+        {
+            if (header is not null && Find(header, wanted) is { } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The value of the first cookie called <paramref name="name"/> (exactly: cookie names are case-sensitive) in
+    /// one <c>Cookie</c> header (<c>a=1; b=2</c>), without its surrounding quotes; null when it is absent or empty.
+    /// </summary>
+    internal static string? Find(string header, string name)
+    {
+        var rest = header.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf(';');
+            var pair = (end < 0 ? rest : rest[..end]).Trim(" \t");
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            var equals = pair.IndexOf('=');
+            if (equals < 0 || !pair[..equals].TrimEnd(" \t").SequenceEqual(name))
+            {
+                continue;
+            }
+
+            var value = pair[(equals + 1)..].TrimStart(" \t");
+            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+            {
+                value = value[1..^1];
+            }
+
+            return value.IsEmpty ? null : value.ToString();
+        }
+
+        return null;
     }
 
     private static void Append(HttpContext context, string name, string value, TimeSpan maxAge, EndpointSettings settings)
