@@ -151,6 +151,102 @@ public sealed class SessionValidationCacheTests
         Assert.Null(SessionValidationCache.KeyOf(new string('a', SessionToken.MaxLength + 1), TokenKind.CookieSession, null));
     }
 
+    [Fact]
+    public void In_its_last_fifth_an_entry_asks_exactly_one_request_to_have_it_confirmed()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        var key = Key(Seven, TokenKind.Access, "scope-a");
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+
+        _time.Advance(TimeSpan.FromMilliseconds(399));
+        Assert.NotNull(cache.Recall(key, out var early));
+        Assert.False(early);
+
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.NotNull(cache.Recall(key, out var first));
+        Assert.NotNull(cache.Recall(key, out var second));
+        Assert.True(first);
+        Assert.False(second);
+
+        // The grain's answer (made by the request asked) renews the entry for a whole duration from now.
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        _time.Advance(TimeSpan.FromMilliseconds(450));
+        Assert.Equal("login-1", LoginOf(cache, key));
+        Assert.NotNull(cache.Recall(key, out var again));
+        Assert.True(again);
+    }
+
+    [Fact]
+    public void An_answer_is_trusted_from_when_the_grain_was_asked_not_from_when_it_arrived()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        var key = Key(Seven, TokenKind.Access, "scope-a");
+        var askedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(300)); // a slow grain
+
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7), askedAt);
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.Equal("login-1", LoginOf(cache, key));
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Null(LoginOf(cache, key));
+
+        // An answer slower than the whole duration is used by its request but not remembered.
+        askedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(600));
+        Assert.NotNull(cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7), askedAt));
+        Assert.Null(LoginOf(cache, key));
+    }
+
+    [Fact]
+    public void A_confirmation_that_finds_the_session_ended_drops_the_entry_at_once()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        var key = Key(Seven, TokenKind.Access, "scope-a");
+        var other = Key(Nine, TokenKind.Access, "scope-a");
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        cache.Remember(other, 9, new SessionCheck("login-2", Now + 3600), cache.EpochOf(9));
+
+        cache.Drop(key);
+
+        Assert.Null(LoginOf(cache, key));
+        Assert.Equal("login-2", LoginOf(cache, other));
+    }
+
+    [Fact]
+    public void A_confirmation_racing_a_revocation_here_is_not_kept()
+    {
+        var cache = Create(TimeSpan.FromMilliseconds(500));
+        var key = Key(Seven, TokenKind.Access, "scope-a");
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        _time.Advance(TimeSpan.FromMilliseconds(450));
+        Assert.NotNull(cache.Recall(key, out var refresh));
+        Assert.True(refresh);
+
+        // The background check reads the epoch, a logout through this front happens while it waits for the grain,
+        // then the grain's (older) positive answer arrives.
+        var epoch = cache.EpochOf(7);
+        cache.Forget(7);
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), epoch);
+
+        Assert.Null(LoginOf(cache, key));
+    }
+
+    [Fact]
+    public void A_full_cache_still_renews_the_entries_it_holds()
+    {
+        var cache = new SessionValidationCache(Options.Create(new SessionCacheOptions { Duration = TimeSpan.FromMilliseconds(500), MaxEntries = 1 }), _time);
+        var key = Key(Seven, TokenKind.Access, "scope-a");
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        _time.Advance(TimeSpan.FromMilliseconds(450));
+
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        cache.Remember(Key(Nine, TokenKind.Access, "scope-a"), 9, new SessionCheck("login-2", Now + 3600), cache.EpochOf(9));
+        _time.Advance(TimeSpan.FromMilliseconds(450));
+
+        Assert.Equal("login-1", LoginOf(cache, key));
+        Assert.Equal(1, cache.Count);
+    }
+
     private long Now => _time.GetUtcNow().ToUnixTimeSeconds();
 
     private static SessionValidationCache.Key Key(string presented, TokenKind kind, string? scope) =>

@@ -36,7 +36,8 @@ public readonly record struct RcmsAuthentication(RcmsCaller? Caller, string? Fai
 /// handler per request, which cost about 10 % of throughput in <c>bench/</c>.
 /// </summary>
 public sealed class RcmsAuthenticator(
-    SessionGrains sessions, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time)
+    SessionGrains sessions, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time,
+    ILogger<RcmsAuthenticator> logger)
 {
     /// <summary>The header carrying static and dynamic tokens (matched case-insensitively).</summary>
     public const string TokenHeader = "X-RCMS-API-ACCESS-TOKEN";
@@ -130,34 +131,58 @@ public sealed class RcmsAuthenticator(
             return null; // longer than any token
         }
 
-        if (cache.Recall(key) is { } remembered)
+        if (cache.Recall(key, out var refresh) is { } remembered)
         {
             metrics.ValidatedFromCache(mode);
+            if (refresh)
+            {
+                _ = RefreshAsync(presented, key, kind, scope, mode);
+            }
+
             return remembered;
         }
 
+        return await AskGrainAsync(presented, key, kind, scope, mode);
+    }
+
+    /// <summary>
+    /// Has the session grain confirm a remembered validation shortly before it ends, while requests go on with
+    /// the remembered answer: a session still valid is remembered for another duration, one that ended is
+    /// forgotten at once. A failure leaves the entry to end on its own; the next request then asks the grain itself.
+    /// </summary>
+    private async Task RefreshAsync(string presented, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode)
+    {
+        try
+        {
+            if (await AskGrainAsync(presented, key, kind, scope, mode) is null)
+            {
+                cache.Drop(key);
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogDebug(exception, "A session check made ahead of time failed; the next request after the remembered answer ends asks again");
+        }
+    }
+
+    /// <summary>
+    /// The MAC check (a token this cluster did not issue stops there), then the session grain; a positive answer is
+    /// remembered (<see cref="SessionValidationCache.Remember"/>) and its caller returned, else null.
+    /// </summary>
+    private async Task<RcmsCaller?> AskGrainAsync(string presented, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode)
+    {
         var mac = await keys.GetAsync();
         if (!mac.TryRead(presented, out var token))
         {
             return null;
         }
 
+        // Read before asking: a revocation here while the grain answers, and the time the answer may be trusted from.
         var epoch = cache.EpochOf(token.MemberId);
-        var check = await CheckTimed(token, kind, scope, mode);
-        if (check is null)
-        {
-            return null;
-        }
-
-        return cache.Remember(key, token.MemberId, check, epoch);
-    }
-
-    private async Task<SessionCheck?> CheckTimed(SessionToken token, TokenKind kind, string? scope, string mode)
-    {
-        var started = time.GetTimestamp();
+        var askedAt = time.GetTimestamp();
         var check = await Check(token, kind, scope);
-        metrics.ValidatedByGrain(mode, time.GetElapsedTime(started));
-        return check;
+        metrics.ValidatedByGrain(mode, time.GetElapsedTime(askedAt));
+        return check is null ? null : cache.Remember(key, token.MemberId, check, epoch, askedAt);
     }
 
     private Task<SessionCheck?> Check(SessionToken token, TokenKind kind, string? scope) => kind == TokenKind.Access

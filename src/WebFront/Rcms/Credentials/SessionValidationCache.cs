@@ -24,7 +24,8 @@ public sealed class SessionCacheOptions
 /// <summary>
 /// A short-lived memory of positive session validations (dynamic access tokens and cookie sessions)
 /// on one web front, so a busy session costs one grain call per <see cref="SessionCacheOptions.Duration"/>
-/// rather than one per request. An entry is keyed by the credential exactly as the client presented it
+/// rather than one per request, made in the background by one request in the entry's last fifth
+/// (<see cref="Recall(in Key, out bool)"/>), so the answer is renewed before it ends. An entry is keyed by the credential exactly as the client presented it
 /// (with its kind and API scope), and is only made after that text passed the MAC check
 /// (<see cref="TokenMac"/>) and the session grain's check; a request carrying the same text within the
 /// duration is answered from here, without parsing the token or computing its MAC again. Text that was
@@ -84,29 +85,46 @@ public sealed class SessionValidationCache : IDisposable
     /// <summary>The member's current epoch; read it before asking the grain and pass it to <see cref="Remember"/>.</summary>
     public int EpochOf(long memberId) => Volatile.Read(ref _epochs[Slot(memberId)]);
 
-    /// <summary>The caller of a remembered, still valid validation, else null.</summary>
-    public RcmsCaller? Recall(in Key key)
+    /// <summary>The caller of a remembered, still valid validation, else null (asks no request to renew it).</summary>
+    public RcmsCaller? Recall(in Key key) => Recall(key, claimRefresh: false, out _);
+
+    /// <summary>
+    /// The caller of a remembered, still valid validation, else null. <paramref name="refresh"/> is true for the
+    /// one request that finds the entry in the last fifth of its duration: that request has the session grain
+    /// confirm the token again in the background (<see cref="Remember"/> or <see cref="Drop"/> with the answer),
+    /// while it and the others go on with the remembered answer until the entry ends. A session in steady use
+    /// thus costs one grain call per duration, and no request waits for it; without this, every request that
+    /// arrived between the entry's end and the grain's answer asked the grain too.
+    /// </summary>
+    public RcmsCaller? Recall(in Key key, out bool refresh) => Recall(key, claimRefresh: true, out refresh);
+
+    private RcmsCaller? Recall(in Key key, bool claimRefresh, out bool refresh)
     {
+        refresh = false;
         if (!Enabled || !_entries.TryGetValue(key, out var entry))
         {
             return null;
         }
 
-        if (entry.Until <= _time.GetTimestamp() || entry.Epoch != EpochOf(entry.Caller.MemberId!.Value))
+        var now = _time.GetTimestamp();
+        if (entry.Until <= now || entry.Epoch != EpochOf(entry.Caller.MemberId!.Value))
         {
             _entries.TryRemove(KeyValuePair.Create(key, entry));
             return null;
         }
 
+        refresh = claimRefresh && now >= entry.RefreshFrom && entry.ClaimRefresh();
         return entry.Caller;
     }
 
     /// <summary>
     /// Remembers a positive validation of <paramref name="key"/>'s text, a token of <paramref name="memberId"/>
     /// whose MAC was checked, until the duration passes or the token ends, whichever is first (nothing when the
-    /// cache is disabled); returns its caller.
+    /// cache is disabled); returns its caller. The duration counts from <paramref name="askedAt"/> (a
+    /// <see cref="TimeProvider.GetTimestamp"/> taken before the grain was asked; now when not given), so an answer
+    /// that took long to arrive is not trusted for longer than one that came at once.
     /// </summary>
-    public RcmsCaller Remember(in Key key, long memberId, SessionCheck check, int epoch)
+    public RcmsCaller Remember(in Key key, long memberId, SessionCheck check, int epoch, long? askedAt = null)
     {
         var caller = new RcmsCaller(memberId, check.LoginId, null);
         if (!Enabled)
@@ -121,15 +139,19 @@ public sealed class SessionValidationCache : IDisposable
             return caller;
         }
 
-        var until = now + Math.Min(_durationTicks, secondsLeft * _time.TimestampFrequency);
-        if (_entries.Count < _maxEntries)
+        var lifetime = Math.Min(_durationTicks, secondsLeft * _time.TimestampFrequency);
+        var until = Math.Min(askedAt ?? now, now) + lifetime;
+        if (until > now && (_entries.Count < _maxEntries || _entries.ContainsKey(key)))
         {
-            _entries[key] = new Entry(caller, until, epoch);
+            _entries[key] = new Entry(caller, until, until - lifetime / 5, epoch);
             Interlocked.Increment(ref _remembered);
         }
 
         return caller;
     }
+
+    /// <summary>Drops one remembered validation (its background check found the session ended).</summary>
+    public void Drop(in Key key) => _entries.TryRemove(key, out _);
 
     /// <summary>Drops every remembered validation of a member (logout, revocation, deletion through this web front).</summary>
     public void Forget(long memberId) => Interlocked.Increment(ref _epochs[Slot(memberId)]);
@@ -170,5 +192,19 @@ public sealed class SessionValidationCache : IDisposable
     public readonly record struct Key(string Presented, TokenKind Kind, string? Scope);
 
     // The caller is made once per validation and handed to every request the entry answers.
-    private sealed record Entry(RcmsCaller Caller, long Until, int Epoch);
+    private sealed class Entry(RcmsCaller caller, long until, long refreshFrom, int epoch)
+    {
+        private int _refreshClaimed;
+
+        public RcmsCaller Caller { get; } = caller;
+
+        public long Until { get; } = until;
+
+        public long RefreshFrom { get; } = refreshFrom;
+
+        public int Epoch { get; } = epoch;
+
+        // True once: to the request that will have the grain confirm the entry.
+        public bool ClaimRefresh() => Interlocked.Exchange(ref _refreshClaimed, 1) == 0;
+    }
 }
