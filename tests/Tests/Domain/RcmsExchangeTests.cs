@@ -63,6 +63,5 @@ public sealed class RcmsExchangeTests
 
         Assert.Same(api, endpoint.Request.Api);
         Assert.Same(endpoint, endpoint.Request.Endpoint);
-        Assert.Same(endpoint.Request, api.Endpoints["content"]["GET"].Request);
     }
 }

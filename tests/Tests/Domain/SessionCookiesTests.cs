@@ -46,8 +46,11 @@ public sealed class SessionCookiesTests
     }
 
     [Fact]
-    public void TheFirstCookieOfTheName_Counts()
+    public void TheFirstNonEmptyCookieOfTheName_Counts_AndOnlySemicolonsSeparate()
     {
+        Assert.Equal("good", SessionCookies.ReadAccess(Request(false, "rcms_api_access_token=; rcms_api_access_token=good")));
+        Assert.Null(SessionCookies.ReadAccess(Request(false, "a=1, rcms_api_access_token=" + Token)));
+        Assert.Null(SessionCookies.ReadAccess(Request(true, "a=x,__Host-rcms_api_access_token=" + Token)));
         Assert.Equal("first", SessionCookies.ReadAccess(Request(false, "rcms_api_access_token=first; rcms_api_access_token=second")));
         Assert.Equal("first", SessionCookies.ReadAccess(Request(false, "x=1; rcms_api_access_token=first", "rcms_api_access_token=second")));
     }

@@ -136,7 +136,11 @@ public sealed class RcmsAuthenticator(
             metrics.ValidatedFromCache(mode);
             if (refresh)
             {
-                _ = RefreshAsync(presented, key, kind, scope, mode);
+                // Not the request's context: the check outlives the request and belongs to no log scope or trace of it.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = RefreshAsync(presented, key, kind, scope, mode);
+                }
             }
 
             return remembered;

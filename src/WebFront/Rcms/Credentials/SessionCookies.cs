@@ -72,8 +72,10 @@ public static class SessionCookies
     }
 
     /// <summary>
-    /// The value of the first cookie called <paramref name="name"/> (exactly: cookie names are case-sensitive) in
-    /// one <c>Cookie</c> header (<c>a=1; b=2</c>), without its surrounding quotes; null when it is absent or empty.
+    /// The value of the first non-empty cookie called <paramref name="name"/> (exactly: cookie names are
+    /// case-sensitive) in one <c>Cookie</c> header (<c>a=1; b=2</c>), without its surrounding quotes; null when
+    /// there is none. Only <c>;</c> separates cookies, as browsers send them: a <c>,</c> is part of a value, so
+    /// another cookie's value cannot smuggle in a session cookie (<c>a=x,__Host-rcms_api_access_token=…</c>).
     /// </summary>
     internal static string? Find(string header, string name)
     {
@@ -95,7 +97,10 @@ public static class SessionCookies
                 value = value[1..^1];
             }
 
-            return value.IsEmpty ? null : value.ToString();
+            if (!value.IsEmpty)
+            {
+                return value.ToString();
+            }
         }
 
         return null;

@@ -64,8 +64,8 @@ public static class ProxyHeaders
     /// <summary>
     /// The client's cookies without this product's session cookies. A <c>;</c>-separated pair is dropped
     /// when any name in it (also split at <c>,</c>, which some parsers accept as a separator) is a session
-    /// cookie by a case-insensitive, percent-decoded comparison, since that is how the front itself reads
-    /// cookie names.
+    /// cookie by a case-insensitive, percent-decoded comparison: broader than the front's own exact reading
+    /// (<see cref="Credentials.SessionCookies"/>), so that no upstream parser, however lenient, is handed one.
     /// </summary>
     public static string FilterCookies(StringValues headers)
     {
