@@ -25,8 +25,9 @@ public sealed class SessionCacheOptions
 /// A short-lived memory of positive session validations (dynamic access tokens and cookie sessions)
 /// on one web front, so a busy session costs one grain call per <see cref="SessionCacheOptions.Duration"/>
 /// rather than one per request, made in the background by one request in the entry's last fifth
-/// (<see cref="Recall(in Key, out bool)"/>), so the answer is renewed before it ends. An entry is keyed by the credential exactly as the client presented it
-/// (with its kind and API scope), and is only made after that text passed the MAC check
+/// (<see cref="Recall(in Key, out bool)"/>), so the answer is renewed before it ends. An entry is keyed
+/// by the credential exactly as the client presented it (with its kind and API scope), and is only made
+/// after that text passed the MAC check
 /// (<see cref="TokenMac"/>) and the session grain's check; a request carrying the same text within the
 /// duration is answered from here, without parsing the token or computing its MAC again. Text that was
 /// never validated is never stored, so forged tokens cannot fill it, and the dictionary hashes strings
