@@ -8,8 +8,8 @@ namespace ApiSecurity.Tests.Http;
 /// Parallel requests of one session cost the session grain one check per <c>Security:SessionCache:Duration</c>
 /// (0.5 s, the default): the first request in the remembered answer's last fifth has the grain confirm it in
 /// the background, so when the first answer ends a renewed one is already there, instead of every request
-/// in flight asking the grain at once. On the web front with a fake clock, so the steps do not depend on how
-/// busy the machine is.
+/// in flight asking the grain at once; and a session's first parallel requests share one grain call. On the web
+/// front with a fake clock, so the steps do not depend on how busy the machine is.
 /// </summary>
 [Collection(FakeTimeWebFrontCollection.Name)]
 public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
@@ -52,7 +52,28 @@ public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
         Assert.Equal(checks + 1, cache.RememberedTotal);
     }
 
-    private async Task BurstAsync(string path, string? token, string? cookie)
+    [Theory]
+    [InlineData("dynamic_token")]
+    [InlineData("cookie")]
+    public async Task TheFirstParallelRequests_OfASession_ShareOneGrainCall(string mode)
+    {
+        var apiId = await fixture.Admin.CreateFullApiAsync(mode);
+        var member = await fixture.Admin.RegisterMemberAsync();
+        var (token, cookie) = mode == "cookie"
+            ? (null, (await LoginCookieAsync(fixture.Client, apiId, member.Email, member.Password)).Cookie)
+            : ((await LoginDynamicAsync(fixture.Client, apiId, member.Email, member.Password)).Access, (string?)null);
+        var cache = fixture.Host.GetService<SessionValidationCache>();
+        await BurstAsync($"/rcms-api/{apiId}/no-such-path", null, null, HttpStatusCode.NotFound); // connections open, so the burst below arrives at once
+        var checks = cache.RememberedTotal;
+
+        // A page's first requests, all at once, before this front has seen the session: one asks the grain, the others
+        // wait for its answer (one more is possible for a request that missed just as the first answer was stored).
+        await BurstAsync($"/rcms-api/{apiId}/content/doc", token, cookie);
+
+        Assert.InRange(cache.RememberedTotal - checks, 1, 2);
+    }
+
+    private async Task BurstAsync(string path, string? token, string? cookie, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
         {
@@ -60,6 +81,6 @@ public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
             response.Dispose();
             return status;
         }));
-        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.All(statuses, status => Assert.Equal(expected, status));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ApiSecurity.Grains.Apis;
 using ApiSecurity.Grains.Security;
 using ApiSecurity.Grains.Sessions;
@@ -39,6 +40,9 @@ public sealed class RcmsAuthenticator(
     SessionGrains sessions, TokenKeyRing keys, SessionValidationCache cache, ApiSecurityMetrics metrics, TimeProvider time,
     ILogger<RcmsAuthenticator> logger)
 {
+    // Grain calls under way, by token text: at most one per session being checked right now (forged texts never get here).
+    private readonly ConcurrentDictionary<SessionValidationCache.Key, Asking> _asking = new();
+
     /// <summary>The header carrying static and dynamic tokens (matched case-insensitively).</summary>
     public const string TokenHeader = "X-RCMS-API-ACCESS-TOKEN";
 
@@ -171,7 +175,10 @@ public sealed class RcmsAuthenticator(
 
     /// <summary>
     /// The MAC check (a token this cluster did not issue stops there), then the session grain; a positive answer is
-    /// remembered (<see cref="SessionValidationCache.Remember"/>) and its caller returned, else null.
+    /// remembered (<see cref="SessionValidationCache.Remember"/>) and its caller returned, else null. Requests of one
+    /// session that find nothing remembered at the same moment (a page's first parallel requests, or all of them
+    /// when a renewal came too late) share one grain call, unless a logout or revocation through this front came
+    /// between: a request never joins a call started before the member's sessions were forgotten here.
     /// </summary>
     private async Task<RcmsCaller?> AskGrainAsync(string presented, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode)
     {
@@ -183,11 +190,42 @@ public sealed class RcmsAuthenticator(
 
         // Read before asking: a revocation here while the grain answers, and the time the answer may be trusted from.
         var epoch = cache.EpochOf(token.MemberId);
+        var answer = new TaskCompletionSource<RcmsCaller?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var asking = new Asking(epoch, answer.Task);
+        var running = _asking.GetOrAdd(key, asking);
+        if (!ReferenceEquals(running, asking))
+        {
+            return running.Epoch == epoch ? await running.Answer : await CheckAsync(token, key, kind, scope, mode, epoch);
+        }
+
+        try
+        {
+            var caller = await CheckAsync(token, key, kind, scope, mode, epoch);
+            answer.SetResult(caller);
+            return caller;
+        }
+        catch (Exception exception)
+        {
+            answer.SetException(exception);
+            _ = answer.Task.Exception; // observed here; requests that joined get it too
+            throw;
+        }
+        finally
+        {
+            _asking.TryRemove(KeyValuePair.Create(key, asking));
+        }
+    }
+
+    private async Task<RcmsCaller?> CheckAsync(SessionToken token, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode, int epoch)
+    {
         var askedAt = time.GetTimestamp();
         var check = await Check(token, kind, scope);
         metrics.ValidatedByGrain(mode, time.GetElapsedTime(askedAt));
         return check is null ? null : cache.Remember(key, token.MemberId, check, epoch, askedAt);
     }
+
+    // A grain call under way for a token text, and the member's epoch when it started.
+    private sealed record Asking(int Epoch, Task<RcmsCaller?> Answer);
 
     private Task<SessionCheck?> Check(SessionToken token, TokenKind kind, string? scope) => kind == TokenKind.Access
         ? sessions.For(token.MemberId).ValidateAccessAsync(scope!, token.Secret)
