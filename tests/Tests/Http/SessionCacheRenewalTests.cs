@@ -21,11 +21,7 @@ public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
     [InlineData("cookie")]
     public async Task ParallelRequests_OfOneSession_AskTheGrainOnce_BeforeTheAnswerEnds(string mode)
     {
-        var apiId = await fixture.Admin.CreateFullApiAsync(mode);
-        var member = await fixture.Admin.RegisterMemberAsync();
-        var (token, cookie) = mode == "cookie"
-            ? (null, (await LoginCookieAsync(fixture.Client, apiId, member.Email, member.Password)).Cookie)
-            : ((await LoginDynamicAsync(fixture.Client, apiId, member.Email, member.Password)).Access, (string?)null);
+        var (apiId, token, cookie) = await LoggedInAsync(mode);
         var path = $"/rcms-api/{apiId}/content/doc";
         var cache = fixture.Host.GetService<SessionValidationCache>();
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(fixture.Client, path, token, cookie)).Status); // asked and remembered
@@ -57,11 +53,7 @@ public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
     [InlineData("cookie")]
     public async Task TheFirstParallelRequests_OfASession_ShareOneGrainCall(string mode)
     {
-        var apiId = await fixture.Admin.CreateFullApiAsync(mode);
-        var member = await fixture.Admin.RegisterMemberAsync();
-        var (token, cookie) = mode == "cookie"
-            ? (null, (await LoginCookieAsync(fixture.Client, apiId, member.Email, member.Password)).Cookie)
-            : ((await LoginDynamicAsync(fixture.Client, apiId, member.Email, member.Password)).Access, (string?)null);
+        var (apiId, token, cookie) = await LoggedInAsync(mode);
         var cache = fixture.Host.GetService<SessionValidationCache>();
         await BurstAsync($"/rcms-api/{apiId}/no-such-path", null, null, HttpStatusCode.NotFound); // connections open, so the burst below arrives at once
         var checks = cache.RememberedTotal;
@@ -71,6 +63,16 @@ public sealed class SessionCacheRenewalTests(FakeTimeWebFrontFixture fixture)
         await BurstAsync($"/rcms-api/{apiId}/content/doc", token, cookie);
 
         Assert.InRange(cache.RememberedTotal - checks, 1, 2);
+    }
+
+    /// <summary>A new API of the mode and a member logged in to it: its access token or its session cookie.</summary>
+    private async Task<(string ApiId, string? Token, string? Cookie)> LoggedInAsync(string mode)
+    {
+        var apiId = await fixture.Admin.CreateFullApiAsync(mode);
+        var member = await fixture.Admin.RegisterMemberAsync();
+        return mode == "cookie"
+            ? (apiId, null, (await LoginCookieAsync(fixture.Client, apiId, member.Email, member.Password)).Cookie)
+            : (apiId, (await LoginDynamicAsync(fixture.Client, apiId, member.Email, member.Password)).Access, null);
     }
 
     private async Task BurstAsync(string path, string? token, string? cookie, HttpStatusCode expected = HttpStatusCode.OK)
