@@ -78,22 +78,50 @@ public sealed class RcmsAuthenticator(
         return RcmsAuthentication.Success(token.Caller);
     }
 
-    private async ValueTask<RcmsAuthentication> AuthenticateDynamicAsync(HttpContext context, CompiledApi api)
+    // Not async: a token remembered here (nearly every request of a busy session) is answered without a state machine.
+    private ValueTask<RcmsAuthentication> AuthenticateDynamicAsync(HttpContext context, CompiledApi api)
     {
         var value = ReadHeaderToken(context);
         if (value is null)
         {
-            return RcmsAuthentication.None;
+            return ValueTask.FromResult(RcmsAuthentication.None);
         }
 
-        var caller = await ValidateAsync(value, TokenKind.Access, api.Scope);
-        return caller is null ? RcmsAuthentication.Fail("Invalid access token") : RcmsAuthentication.Success(caller);
+        var validation = ValidateAsync(value, TokenKind.Access, api.Scope);
+        return validation.IsCompletedSuccessfully
+            ? ValueTask.FromResult(DynamicOutcome(validation.Result))
+            : AwaitDynamicAsync(validation);
+
+        static async ValueTask<RcmsAuthentication> AwaitDynamicAsync(ValueTask<RcmsCaller?> validation) =>
+            DynamicOutcome(await validation);
     }
 
-    private async ValueTask<RcmsAuthentication> AuthenticateCookieAsync(HttpContext context, CompiledApi api)
+    private static RcmsAuthentication DynamicOutcome(RcmsCaller? caller) =>
+        caller is null ? RcmsAuthentication.Fail("Invalid access token") : RcmsAuthentication.Success(caller);
+
+    // Not async: a session remembered here (nearly every request of a busy session) is answered without a state machine.
+    private ValueTask<RcmsAuthentication> AuthenticateCookieAsync(HttpContext context, CompiledApi api)
     {
         var session = SessionCookies.ReadAccess(context.Request);
-        if (session is not null && await ValidateAsync(session, TokenKind.CookieSession, null) is { } caller)
+        var validation = session is null ? default : ValidateAsync(session, TokenKind.CookieSession, null);
+        if (validation.IsCompletedSuccessfully)
+        {
+            if (validation.Result is { } caller)
+            {
+                return ValueTask.FromResult(RcmsAuthentication.Success(caller));
+            }
+
+            validation = default; // refused (or no session cookie): read once, the rest goes on without it
+        }
+
+        return AuthenticateCookieAsync(context, api, session, validation);
+    }
+
+    // The session cookie's validation still under way, or refused (default): else the auto-login cookie may restore a session.
+    private async ValueTask<RcmsAuthentication> AuthenticateCookieAsync(
+        HttpContext context, CompiledApi api, string? session, ValueTask<RcmsCaller?> validation)
+    {
+        if (await validation is { } caller)
         {
             return RcmsAuthentication.Success(caller);
         }
@@ -127,12 +155,12 @@ public sealed class RcmsAuthenticator(
     /// same text was validated here moments ago, else after its MAC check (a token this cluster did not issue
     /// stops there) from the member's session grain.
     /// </summary>
-    private async ValueTask<RcmsCaller?> ValidateAsync(string presented, TokenKind kind, string? scope)
+    private ValueTask<RcmsCaller?> ValidateAsync(string presented, TokenKind kind, string? scope)
     {
         var mode = kind == TokenKind.Access ? "dynamic_token" : "cookie";
         if (SessionValidationCache.KeyOf(presented, kind, scope) is not { } key)
         {
-            return null; // longer than any token
+            return ValueTask.FromResult<RcmsCaller?>(null); // longer than any token
         }
 
         if (cache.Recall(key, out var refresh) is { } remembered)
@@ -147,10 +175,10 @@ public sealed class RcmsAuthenticator(
                 }
             }
 
-            return remembered;
+            return ValueTask.FromResult<RcmsCaller?>(remembered);
         }
 
-        return await AskGrainAsync(presented, key, kind, scope, mode);
+        return new ValueTask<RcmsCaller?>(AskGrainAsync(presented, key, kind, scope, mode));
     }
 
     /// <summary>

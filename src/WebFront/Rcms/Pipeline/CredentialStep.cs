@@ -10,32 +10,41 @@ namespace ApiSecurity.WebFront.Rcms.Pipeline;
 public sealed class CredentialStep(RcmsAuthenticator authenticator) : IRcmsStep
 {
     /// <inheritdoc/>
-    public ValueTask<bool> InvokeAsync(RcmsExchange exchange) =>
-        exchange.Endpoint!.Credential == CredentialUse.NotUsed ? ValueTask.FromResult(true) : CheckAsync(exchange);
-
-    private async ValueTask<bool> CheckAsync(RcmsExchange exchange)
+    public ValueTask<bool> InvokeAsync(RcmsExchange exchange)
     {
-        var context = exchange.HttpContext;
-        var required = exchange.Endpoint!.Credential == CredentialUse.Required;
-        var authentication = await authenticator.AuthenticateAsync(context, exchange.Api!);
-        if (authentication.Failure is { } failure)
+        var use = exchange.Endpoint!.Credential;
+        if (use == CredentialUse.NotUsed)
         {
-            if (!required)
-            {
-                return true;
-            }
-
-            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, failure);
-            return false;
+            return ValueTask.FromResult(true);
         }
 
-        if (!authentication.Succeeded && required)
+        // A credential answered without waiting (static tokens, and sessions this front remembers) needs no state machine.
+        var pending = authenticator.AuthenticateAsync(exchange.HttpContext, exchange.Api!);
+        return pending.IsCompletedSuccessfully
+            ? Conclude(exchange, pending.Result, use == CredentialUse.Required)
+            : ConcludeAsync(exchange, pending, use == CredentialUse.Required);
+    }
+
+    private static async ValueTask<bool> ConcludeAsync(RcmsExchange exchange, ValueTask<RcmsAuthentication> pending, bool required) =>
+        await Conclude(exchange, await pending, required);
+
+    private static ValueTask<bool> Conclude(RcmsExchange exchange, RcmsAuthentication authentication, bool required)
+    {
+        if (authentication.Succeeded)
         {
-            await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, RcmsResponse.AccessTokenRequired);
-            return false;
+            exchange.Authentication = authentication;
+            return ValueTask.FromResult(true);
         }
 
-        exchange.Authentication = authentication;
-        return true;
+        // Optional: an invalid credential is ignored, a missing one leaves the request anonymous.
+        return required
+            ? RefuseAsync(exchange.HttpContext, authentication.Failure ?? RcmsResponse.AccessTokenRequired)
+            : ValueTask.FromResult(true);
+    }
+
+    private static async ValueTask<bool> RefuseAsync(HttpContext context, string message)
+    {
+        await RcmsResponse.ErrorAsync(context, StatusCodes.Status401Unauthorized, RcmsResponse.Codes.Unauthorized, message);
+        return false;
     }
 }
