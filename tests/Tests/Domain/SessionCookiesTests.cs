@@ -28,6 +28,20 @@ public sealed class SessionCookiesTests
     public void SessionCookie_IsFound_WhereverItIsInTheHeader(string header)
     {
         Assert.Equal(Token, SessionCookies.ReadAccess(Request(false, header)));
+        Assert.Equal(Token, SessionCookies.FindAccess(Request(false, header)).ToString());
+    }
+
+    [Fact]
+    public void TheSessionCookie_IsFound_AsASliceOfTheHeader_NotACopy()
+    {
+        var header = "theme=dark; rcms_api_access_token=\"" + Token + "\" ; lang=ja";
+
+        var found = SessionCookies.FindAccess(Request(false, header));
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetString(found, out var text, out var start, out var length));
+        Assert.Same(header, text);
+        Assert.Equal(header.IndexOf(Token, StringComparison.Ordinal), start);
+        Assert.Equal(Token.Length, length);
     }
 
     [Theory]
@@ -43,6 +57,7 @@ public sealed class SessionCookiesTests
     public void OtherCookies_AndEmptyValues_AreNotTheSession(string header)
     {
         Assert.Null(SessionCookies.ReadAccess(Request(false, header)));
+        Assert.True(SessionCookies.FindAccess(Request(false, header)).IsEmpty);
     }
 
     [Fact]

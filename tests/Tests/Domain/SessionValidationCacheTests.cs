@@ -141,6 +141,29 @@ public sealed class SessionValidationCacheTests
     }
 
     [Fact]
+    public void A_text_given_as_a_slice_of_a_header_finds_the_entry_of_the_same_text_and_returns_its_key()
+    {
+        var cache = Create(TimeSpan.FromSeconds(1));
+        var key = Key(Seven, TokenKind.CookieSession, null);
+        cache.Remember(key, 7, new SessionCheck("login-1", Now + 3600), cache.EpochOf(7));
+        var header = $"theme=dark; rcms_api_access_token={Seven}; lang=ja";
+        var start = header.IndexOf(Seven, StringComparison.Ordinal);
+
+        var slice = header.AsSpan(start, Seven.Length);
+        Assert.Equal("login-1", cache.Recall(slice, TokenKind.CookieSession, null, out var found, out _)?.LoginId);
+        Assert.Equal(key, found);
+        Assert.Same(Seven, found.Presented); // the remembered key's own text, for the renewal to use
+
+        // One character more or less, another kind or another scope is another credential.
+        Assert.Null(cache.Recall(header.AsSpan(start, Seven.Length - 1), TokenKind.CookieSession, null, out var none, out _));
+        Assert.Equal(default, none);
+        Assert.Null(cache.Recall(header.AsSpan(start, Seven.Length + 1), TokenKind.CookieSession, null, out _, out _));
+        Assert.Null(cache.Recall(slice, TokenKind.Access, null, out _, out _));
+        Assert.Null(cache.Recall(slice, TokenKind.CookieSession, "scope-a", out _, out _));
+        Assert.Null(cache.Recall(new string('a', SessionToken.MaxLength + 1), TokenKind.CookieSession, null, out _, out _));
+    }
+
+    [Fact]
     public void Answers_with_the_member_and_login_and_ignores_text_longer_than_any_token()
     {
         var cache = Create(TimeSpan.FromSeconds(1));

@@ -87,7 +87,7 @@ public sealed class RcmsAuthenticator(
             return ValueTask.FromResult(RcmsAuthentication.None);
         }
 
-        var validation = ValidateAsync(value, TokenKind.Access, api.Scope);
+        var validation = ValidateAsync(value.AsMemory(), TokenKind.Access, api.Scope);
         return validation.IsCompletedSuccessfully
             ? ValueTask.FromResult(DynamicOutcome(validation.Result))
             : AwaitDynamicAsync(validation);
@@ -102,8 +102,8 @@ public sealed class RcmsAuthenticator(
     // Not async: a session remembered here (nearly every request of a busy session) is answered without a state machine.
     private ValueTask<RcmsAuthentication> AuthenticateCookieAsync(HttpContext context, CompiledApi api)
     {
-        var session = SessionCookies.ReadAccess(context.Request);
-        var validation = session is null ? default : ValidateAsync(session, TokenKind.CookieSession, null);
+        var session = SessionCookies.FindAccess(context.Request);
+        var validation = session.IsEmpty ? default : ValidateAsync(session, TokenKind.CookieSession, null);
         if (validation.IsCompletedSuccessfully)
         {
             if (validation.Result is { } caller)
@@ -119,7 +119,7 @@ public sealed class RcmsAuthenticator(
 
     // The session cookie's validation still under way, or refused (default): else the auto-login cookie may restore a session.
     private async ValueTask<RcmsAuthentication> AuthenticateCookieAsync(
-        HttpContext context, CompiledApi api, string? session, ValueTask<RcmsCaller?> validation)
+        HttpContext context, CompiledApi api, ReadOnlyMemory<char> session, ValueTask<RcmsCaller?> validation)
     {
         if (await validation is { } caller)
         {
@@ -127,7 +127,7 @@ public sealed class RcmsAuthenticator(
         }
 
         var autoLogin = SessionCookies.ReadRefresh(context.Request);
-        if (session is null && autoLogin is null)
+        if (session.IsEmpty && autoLogin is null)
         {
             return RcmsAuthentication.None;
         }
@@ -155,15 +155,16 @@ public sealed class RcmsAuthenticator(
     /// same text was validated here moments ago, else after its MAC check (a token this cluster did not issue
     /// stops there) from the member's session grain.
     /// </summary>
-    private ValueTask<RcmsCaller?> ValidateAsync(string presented, TokenKind kind, string? scope)
+    private ValueTask<RcmsCaller?> ValidateAsync(ReadOnlyMemory<char> presented, TokenKind kind, string? scope)
     {
         var mode = kind == TokenKind.Access ? "dynamic_token" : "cookie";
-        if (SessionValidationCache.KeyOf(presented, kind, scope) is not { } key)
+        if (presented.Length > SessionToken.MaxLength)
         {
             return ValueTask.FromResult<RcmsCaller?>(null); // longer than any token
         }
 
-        if (cache.Recall(key, out var refresh) is { } remembered)
+        // Looked up as presented (a cookie is a slice of the Cookie header): copied to a string only when not remembered.
+        if (cache.Recall(presented.Span, kind, scope, out var key, out var refresh) is { } remembered)
         {
             metrics.ValidatedFromCache(mode);
             if (refresh)
@@ -171,14 +172,15 @@ public sealed class RcmsAuthenticator(
                 // Not the request's context: the check outlives the request and belongs to no log scope or trace of it.
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _ = RefreshAsync(presented, key, kind, scope, mode);
+                    _ = RefreshAsync(key.Presented, key, kind, scope, mode);
                 }
             }
 
             return ValueTask.FromResult<RcmsCaller?>(remembered);
         }
 
-        return new ValueTask<RcmsCaller?>(AskGrainAsync(presented, key, kind, scope, mode));
+        key = new SessionValidationCache.Key(presented.ToString(), kind, scope);
+        return new ValueTask<RcmsCaller?>(AskGrainAsync(key.Presented, key, kind, scope, mode));
     }
 
     /// <summary>

@@ -44,7 +44,9 @@ public sealed class SessionCacheOptions
 /// </summary>
 public sealed class SessionValidationCache : IDisposable
 {
-    private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+    private readonly ConcurrentDictionary<Key, Entry> _entries = new(KeyComparer.Instance);
+    // Looks an entry up by the presented text as a slice of the request (a cookie inside the Cookie header), without copying it.
+    private readonly ConcurrentDictionary<Key, Entry>.AlternateLookup<TextKey> _byText;
     // 65,536 slots: 256 KB whatever happens, and a logout drops 1/65,536 of the other members' entries.
     private const int EpochSlots = 1 << 16;
     private readonly int[] _epochs = new int[EpochSlots];
@@ -57,6 +59,7 @@ public sealed class SessionValidationCache : IDisposable
 
     public SessionValidationCache(IOptions<SessionCacheOptions> options, TimeProvider time)
     {
+        _byText = _entries.GetAlternateLookup<TextKey>();
         _time = time;
         var duration = options.Value.Duration;
         _durationTicks = duration <= TimeSpan.Zero ? 0 : (long)(duration.TotalSeconds * time.TimestampFrequency);
@@ -87,7 +90,7 @@ public sealed class SessionValidationCache : IDisposable
     public int EpochOf(long memberId) => Volatile.Read(ref _epochs[Slot(memberId)]);
 
     /// <summary>The caller of a remembered, still valid validation, else null (asks no request to renew it).</summary>
-    public RcmsCaller? Recall(in Key key) => Recall(key, claimRefresh: false, out _);
+    public RcmsCaller? Recall(in Key key) => Recall(new TextKey(key.Presented, key.Kind, key.Scope), claimRefresh: false, out _, out _);
 
     /// <summary>
     /// The caller of a remembered, still valid validation, else null. <paramref name="refresh"/> is true for the
@@ -97,13 +100,22 @@ public sealed class SessionValidationCache : IDisposable
     /// thus costs one grain call per duration, and no request waits for it; without this, every request that
     /// arrived between the entry's end and the grain's answer asked the grain too.
     /// </summary>
-    public RcmsCaller? Recall(in Key key, out bool refresh) => Recall(key, claimRefresh: true, out refresh);
+    public RcmsCaller? Recall(in Key key, out bool refresh) =>
+        Recall(new TextKey(key.Presented, key.Kind, key.Scope), claimRefresh: true, out _, out refresh);
 
-    private RcmsCaller? Recall(in Key key, bool claimRefresh, out bool refresh)
+    /// <summary>
+    /// <see cref="Recall(in Key, out bool)"/> for a credential given as a slice of the request, with the entry's own
+    /// key (its text as a string) in <paramref name="key"/> when one is remembered.
+    /// </summary>
+    public RcmsCaller? Recall(ReadOnlySpan<char> presented, TokenKind kind, string? scope, out Key key, out bool refresh) =>
+        Recall(new TextKey(presented, kind, scope), claimRefresh: true, out key, out refresh);
+
+    private RcmsCaller? Recall(TextKey text, bool claimRefresh, out Key key, out bool refresh)
     {
         refresh = false;
-        if (!Enabled || !_entries.TryGetValue(key, out var entry))
+        if (!Enabled || text.Presented.Length > SessionToken.MaxLength || !_byText.TryGetValue(text, out key, out var entry))
         {
+            key = default;
             return null;
         }
 
@@ -191,6 +203,36 @@ public sealed class SessionValidationCache : IDisposable
 
     /// <summary>A credential's identity in the cache: its text as presented, its kind and the API scope.</summary>
     public readonly record struct Key(string Presented, TokenKind Kind, string? Scope);
+
+    // A key whose text is a slice of something else; hashes and compares like the Key of the same text.
+    private readonly ref struct TextKey(ReadOnlySpan<char> presented, TokenKind kind, string? scope)
+    {
+        public ReadOnlySpan<char> Presented { get; } = presented;
+
+        public TokenKind Kind { get; } = kind;
+
+        public string? Scope { get; } = scope;
+    }
+
+    // String hashing keeps the process's random seed (string.GetHashCode of a span hashes like the string).
+    private sealed class KeyComparer : IEqualityComparer<Key>, IAlternateEqualityComparer<TextKey, Key>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(Key x, Key y) => x.Kind == y.Kind && string.Equals(x.Presented, y.Presented) && string.Equals(x.Scope, y.Scope);
+
+        public int GetHashCode(Key key) => Hash(key.Presented, key.Kind, key.Scope);
+
+        public bool Equals(TextKey alternate, Key other) =>
+            alternate.Kind == other.Kind && alternate.Presented.SequenceEqual(other.Presented) && string.Equals(alternate.Scope, other.Scope);
+
+        public int GetHashCode(TextKey alternate) => Hash(alternate.Presented, alternate.Kind, alternate.Scope);
+
+        public Key Create(TextKey alternate) => new(alternate.Presented.ToString(), alternate.Kind, alternate.Scope);
+
+        private static int Hash(ReadOnlySpan<char> presented, TokenKind kind, string? scope) =>
+            HashCode.Combine(string.GetHashCode(presented), kind, scope is null ? 0 : string.GetHashCode(scope.AsSpan()));
+    }
 
     // The caller is made once per validation and handed to every request the entry answers.
     private sealed class Entry(RcmsCaller caller, long until, long refreshFrom, int epoch)
