@@ -5,7 +5,7 @@ using ApiSecurity.Bench;
 using ApiSecurity.Testing;
 
 // The benchmark harness (see BENCHMARKS.md):
-//   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--connections 64] [--threads 2] [--members 64] [--compare <checkout>]
+//   Harness run [--duration 10] [--rounds 3] [--warmup 5] [--settle 2] [--connections 64] [--threads 2] [--members 64] [--compare <checkout>]
 //               [--login-seconds 10] [--skip-cluster] [--skip-peers] [--skip-hostile] [--out bench/results/latest.md] [--trace <mode>]
 //   Harness sessions [1000000] [--active-percent 5] [--heap-limit-mib 768] [--hold-seconds 180] [--concurrency 8]
 //                    [--sample-seconds 15] [--split 5000] [--latency-samples 2000] [--max-issue-seconds 0] [--out <file>] [--hold <seconds>]
@@ -109,6 +109,9 @@ const string BaselineRow = "baseline: plain ASP.NET Core, same JSON";
 const string ComparePrefix = "other build: ";
 var duration = TimeSpan.FromSeconds(options.Get("duration", 10));
 var warmup = TimeSpan.FromSeconds(options.Get("warmup", 5));
+// Idle time before each measured round, so that what the previous row left running (its server's GC and
+// thread-pool spin-down, Redis writing its append-only file) is not counted against the next row.
+var settle = TimeSpan.FromSeconds(options.Get("settle", 2));
 if (options.Command == "login-storm")
 {
     var stormWrk = new Wrk(Path.Combine(root, "bench", "wrk", "report.lua"), options.Get("threads", 2), options.Get("connections", 8));
@@ -143,12 +146,16 @@ async Task<List<(string Name, WrkResult Result)>> LoadAll(IReadOnlyList<Row> row
         await wrk.RunAsync(url, warmup, target?.HeaderName, target?.HeaderValue);
     }
 
+    // The order rotates by one each round and runs backwards every other round, so that no row always follows
+    // the same row (a plain rotation keeps every row's predecessor, and with it whatever that row leaves behind).
     var results = rows.ToDictionary(r => r.Name, _ => new List<WrkResult>());
     for (var round = 0; round < rounds; round++)
     {
         for (var i = 0; i < rows.Count; i++)
         {
-            var (name, url, target, servers) = rows[(i + round) % rows.Count];
+            var position = round % 2 == 0 ? i : rows.Count - 1 - i;
+            var (name, url, target, servers) = rows[(position + round) % rows.Count];
+            await Task.Delay(settle);
             results[name].Add(await Load($"{prefix}{name} (round {round + 1})", url, target, servers, server));
         }
     }
@@ -192,7 +199,7 @@ Say($"# Benchmark run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Say("");
 Say($"- commit: `{Git(root, "rev-parse --short HEAD")}`; machine: {Machine()}");
 Say($"- load: wrk, {options.Get("threads", 2)} threads, {options.Get("connections", 64)} connections, loopback; {warmup.TotalSeconds:N0} s warm-up per row, then {rounds} rounds of " +
-    $"{duration.TotalSeconds:N0} s per row (row order rotating); each row shows its median round; client and server share the machine's cores");
+    $"{duration.TotalSeconds:N0} s per row (row order rotating, every other round backwards, {settle.TotalSeconds:N0} s idle before each); each row shows its median round; client and server share the machine's cores");
 Say($"- command: `bench/run {string.Join(' ', args)}`".Replace("bench/run run", "bench/run", StringComparison.Ordinal));
 Say("");
 
@@ -419,7 +426,7 @@ internal sealed class Options
         usage: bench/run [command] [options]   (BENCHMARKS.md explains every table)
           run (default)      every mode next to its peers, embedded and on a 2-silo Redis cluster, logins, cold
                              sessions, forged-token flood, login storm, revocation
-                             --duration 10 --rounds 3 --warmup 5 --connections 64 --threads 2 --members 64
+                             --duration 10 --rounds 3 --warmup 5 --settle 2 --connections 64 --threads 2 --members 64
                              --login-seconds 10 --skip-cluster --skip-peers --skip-hostile --compare <checkout>
                              --out bench/results/latest.md --trace <mode>
           sessions [1000000] issued sessions, 5 % kept in use: RSS and activations over time, cold/warm validation
