@@ -303,7 +303,10 @@ public sealed class AdminConsoleBrowserTests : IAsyncLifetime
         var validUntil = DateTime.Now.AddDays(30);
         await page.GetByLabel("Valid until").FillAsync(validUntil.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Issue administrator token" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#issued-admin-token-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^adm_[0-9a-f]{16}\\."));
+        // The first token issued in this host (grain write, audit entry, their first JIT) once took over the default
+        // 5 s in CI while every test collection was starting at once; the page showed no error, only no answer yet.
+        await Assertions.Expect(page.Locator("#issued-admin-token-value")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("^adm_[0-9a-f]{16}\\."), new() { Timeout = 30_000 });
         var operatorToken = await page.Locator("#issued-admin-token-value").TextContentAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-administrators.png") });
         await page.GetByLabel("Valid until").FillAsync(string.Empty);
