@@ -172,7 +172,7 @@ public sealed class RcmsAuthenticator(
                 // Not the request's context: the check outlives the request and belongs to no log scope or trace of it.
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _ = RefreshAsync(key.Presented, key, kind, scope, mode);
+                    _ = RefreshAsync(key, mode);
                 }
             }
 
@@ -180,7 +180,7 @@ public sealed class RcmsAuthenticator(
         }
 
         key = new SessionValidationCache.Key(presented.ToString(), kind, scope);
-        return new ValueTask<RcmsCaller?>(AskGrainAsync(key.Presented, key, kind, scope, mode));
+        return new ValueTask<RcmsCaller?>(AskGrainAsync(key, mode));
     }
 
     /// <summary>
@@ -188,11 +188,11 @@ public sealed class RcmsAuthenticator(
     /// the remembered answer: a session still valid is remembered for another duration, one that ended is
     /// forgotten at once. A failure leaves the entry to end on its own; the next request then asks the grain itself.
     /// </summary>
-    private async Task RefreshAsync(string presented, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode)
+    private async Task RefreshAsync(SessionValidationCache.Key key, string mode)
     {
         try
         {
-            if (await AskGrainAsync(presented, key, kind, scope, mode) is null)
+            if (await AskGrainAsync(key, mode) is null)
             {
                 cache.Drop(key);
             }
@@ -210,10 +210,10 @@ public sealed class RcmsAuthenticator(
     /// when a renewal came too late) share one grain call, unless a logout or revocation through this front came
     /// between: a request never joins a call started before the member's sessions were forgotten here.
     /// </summary>
-    private async Task<RcmsCaller?> AskGrainAsync(string presented, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode)
+    private async Task<RcmsCaller?> AskGrainAsync(SessionValidationCache.Key key, string mode)
     {
         var mac = await keys.GetAsync();
-        if (!mac.TryRead(presented, out var token))
+        if (!mac.TryRead(key.Presented, out var token))
         {
             return null;
         }
@@ -225,12 +225,12 @@ public sealed class RcmsAuthenticator(
         var running = _asking.GetOrAdd(key, asking);
         if (!ReferenceEquals(running, asking))
         {
-            return running.Epoch == epoch ? await running.Answer : await CheckAsync(token, key, kind, scope, mode, epoch);
+            return running.Epoch == epoch ? await running.Answer : await CheckAsync(token, key, mode, epoch);
         }
 
         try
         {
-            var caller = await CheckAsync(token, key, kind, scope, mode, epoch);
+            var caller = await CheckAsync(token, key, mode, epoch);
             answer.SetResult(caller);
             return caller;
         }
@@ -246,10 +246,10 @@ public sealed class RcmsAuthenticator(
         }
     }
 
-    private async Task<RcmsCaller?> CheckAsync(SessionToken token, SessionValidationCache.Key key, TokenKind kind, string? scope, string mode, int epoch)
+    private async Task<RcmsCaller?> CheckAsync(SessionToken token, SessionValidationCache.Key key, string mode, int epoch)
     {
         var askedAt = time.GetTimestamp();
-        var check = await Check(token, kind, scope);
+        var check = await Check(token, key.Kind, key.Scope);
         metrics.ValidatedByGrain(mode, time.GetElapsedTime(askedAt));
         return check is null ? null : cache.Remember(key, token.MemberId, check, epoch, askedAt);
     }

@@ -35,7 +35,7 @@ public static class SessionCookies
     public static string? ReadRefresh(HttpRequest request) => AsString(Read(request, RefreshName));
 
     /// <summary>True when the request carries a session or auto-login cookie of the name its scheme reads.</summary>
-    public static bool IsPresent(HttpRequest request) => ReadAccess(request) is not null || ReadRefresh(request) is not null;
+    public static bool IsPresent(HttpRequest request) => !FindAccess(request).IsEmpty || !Read(request, RefreshName).IsEmpty;
 
     /// <summary>Sets the cookies of a new or restored session.</summary>
     public static void Issue(HttpContext context, CookieIssue issue, EndpointSettings settings)

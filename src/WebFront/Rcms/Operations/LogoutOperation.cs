@@ -21,7 +21,7 @@ public sealed class LogoutOperation(SessionGrains sessions, SessionValidationCac
             metrics.Revoked("logout");
         }
 
-        if (request.Api.Mode == SecurityMode.Cookie || SessionCookies.ReadAccess(context.Request) is not null)
+        if (request.Api.Mode == SecurityMode.Cookie || !SessionCookies.FindAccess(context.Request).IsEmpty)
         {
             SessionCookies.Expire(context, request.Api.LoginSettings);
         }

@@ -56,7 +56,7 @@ public sealed class MemberDeleteOperation(IGrainFactory grains, SessionValidatio
         cache.Forget(memberId);
         metrics.Revoked("member");
         await apis.PollAsync();
-        if (request.Api.Mode == SecurityMode.Cookie || SessionCookies.ReadAccess(context.Request) is not null)
+        if (request.Api.Mode == SecurityMode.Cookie || !SessionCookies.FindAccess(context.Request).IsEmpty)
         {
             SessionCookies.Expire(context, request.Api.LoginSettings);
         }
