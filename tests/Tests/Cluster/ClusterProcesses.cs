@@ -17,7 +17,10 @@ public sealed class ClusterProcesses : IDisposable
     /// <summary>Workstation GC in every child: several of them share this small machine with the test run.</summary>
     private static readonly IReadOnlyDictionary<string, string> ChildEnvironment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" };
 
+    private static int _nextPortBlock = 20_000;
+
     private readonly List<ChildProcess> _all = [];
+    private readonly int _ports = ReservePortBlock();
     private readonly ClusterCertificates? _tls;
 
     public ClusterProcesses(ClusterCertificates? tls = null)
@@ -55,11 +58,51 @@ public sealed class ClusterProcesses : IDisposable
         return redis;
     }
 
-    /// <summary>The silo-to-silo port of silo <paramref name="index"/>.</summary>
-    public int SiloPort(int index) => 21000 + (RedisPort % 1000) * 10 + index;
+    /// <summary>The silo-to-silo port of silo <paramref name="index"/> (0-9): the same for every start of that silo.</summary>
+    public int SiloPort(int index) => _ports + CheckIndex(index);
 
-    /// <summary>The gateway (client) port of silo <paramref name="index"/>.</summary>
-    public int GatewayPort(int index) => 41000 + (RedisPort % 1000) * 10 + index;
+    /// <summary>The gateway (client) port of silo <paramref name="index"/> (0-9).</summary>
+    public int GatewayPort(int index) => _ports + 10 + CheckIndex(index);
+
+    private static int CheckIndex(int index) =>
+        index is >= 0 and < 10 ? index : throw new ArgumentOutOfRangeException(nameof(index), index, "a silo index is 0-9");
+
+    /// <summary>
+    /// The first of 20 ports for this cluster's silos, below Linux's ephemeral range (32768 and up): a port in
+    /// that range may be held at the moment of start by an outgoing connection of any process of the test
+    /// run, and a silo whose port is taken exits at start. Each cluster of this test process gets its own
+    /// block, and a block in which any port is already bound on the machine is skipped.
+    /// </summary>
+    private static int ReservePortBlock()
+    {
+        while (true)
+        {
+            var start = Interlocked.Add(ref _nextPortBlock, 20) - 20;
+            if (start + 20 > 32_000)
+            {
+                throw new InvalidOperationException("no free block of 20 ports left between 20000 and 32000");
+            }
+
+            if (Enumerable.Range(start, 20).All(IsFree))
+            {
+                return start;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Any, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     public (ChildProcess Process, Uri Address) StartSilo(int index, params string[] settings)
     {
@@ -198,7 +241,7 @@ public sealed class ClusterProcesses : IDisposable
         throw new TimeoutException($"nothing listens on port {port}: is redis-server installed (.ci/run installs it)?");
     }
 
-    private static void WaitHealthy(Uri address, ChildProcess process)
+    private void WaitHealthy(Uri address, ChildProcess process)
     {
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -206,7 +249,8 @@ public sealed class ClusterProcesses : IDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{process.Name} exited during start-up; see its log");
+                process.WaitForExit(TimeSpan.FromSeconds(5));
+                throw new InvalidOperationException($"{process.Name} exited during start-up (code {process.ExitCode}); the end of its log:\n{LogTail(process.Name)}");
             }
 
             try
@@ -226,7 +270,14 @@ public sealed class ClusterProcesses : IDisposable
             Thread.Sleep(200);
         }
 
-        throw new TimeoutException($"{process.Name} did not become healthy at {address}");
+        throw new TimeoutException($"{process.Name} did not become healthy at {address}; the end of its log:\n{LogTail(process.Name)}");
+    }
+
+    /// <summary>The last lines of a process's output, for a failure message (the CI run keeps nothing else).</summary>
+    private string LogTail(string name, int lines = 40)
+    {
+        var all = ReadLog(name).Split('\n');
+        return string.Join('\n', all[Math.Max(0, all.Length - lines)..]);
     }
 
     private static string FindRepositoryRoot()
